@@ -1,0 +1,52 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "stack",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "stack", targets: ["stack"]),
+        .library(name: "StackJSON", targets: ["StackJSON"]),
+        .library(name: "StackStore", targets: ["StackStore"]),
+        .library(name: "StackHTTP", targets: ["StackHTTP"]),
+        .library(name: "StackAPI", targets: ["StackAPI"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
+        ),
+        .systemLibrary(name: "CSystem"),
+        .target(
+            name: "StackJSON",
+            swiftSettings: swiftSettings,
+            linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]
+        ),
+        .target(name: "StackStore", dependencies: ["CSQLite", "StackJSON"], swiftSettings: swiftSettings),
+        .target(name: "StackHTTP", dependencies: ["CSystem"], swiftSettings: swiftSettings),
+        .target(
+            name: "StackAPI",
+            dependencies: ["StackJSON", "StackStore", "StackHTTP"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "stack",
+            dependencies: ["StackAPI", "StackStore", "StackHTTP", "StackJSON"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "StackJSONTests", dependencies: ["StackJSON"], swiftSettings: swiftSettings),
+        .testTarget(name: "StackStoreTests", dependencies: ["StackStore", "StackJSON"], swiftSettings: swiftSettings),
+        .testTarget(name: "StackHTTPTests", dependencies: ["StackHTTP"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "StackAPITests",
+            dependencies: ["StackAPI", "StackStore", "StackHTTP", "StackJSON"],
+            swiftSettings: swiftSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

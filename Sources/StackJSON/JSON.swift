@@ -1,0 +1,89 @@
+/// A JSON value: the one representation of JSON used everywhere in Stack.
+///
+/// Objects keep their keys in insertion order (see ``JSONObject``); numbers keep their kind
+/// (see ``JSONNumber``). Equality is the JSON data model's: numbers compare numerically
+/// (`1 == 1.0`) and objects compare without regard to key order, as JSON Schema requires.
+///
+/// ```swift
+/// let value = try JSON(parsing: #"{"title": "Milk", "done": false}"#)
+/// value["title"]?.stringValue        // "Milk"
+/// value.serialized()                 // {"title":"Milk","done":false}
+/// ```
+public enum JSON: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    case number(JSONNumber)
+    case string(String)
+    case array([JSON])
+    case object(JSONObject)
+}
+
+extension JSON {
+    /// The name of the value's JSON type as JSON Schema spells it (`"integer"` for integral numbers).
+    public var typeName: String {
+        switch self {
+        case .null: return "null"
+        case .bool: return "boolean"
+        case .number(let n): return n.isIntegral ? "integer" : "number"
+        case .string: return "string"
+        case .array: return "array"
+        case .object: return "object"
+        }
+    }
+
+    public var isNull: Bool { if case .null = self { return true } else { return false } }
+    public var boolValue: Bool? { if case .bool(let b) = self { return b } else { return nil } }
+    public var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
+    public var numberValue: JSONNumber? { if case .number(let n) = self { return n } else { return nil } }
+    public var arrayValue: [JSON]? { if case .array(let a) = self { return a } else { return nil } }
+    public var objectValue: JSONObject? { if case .object(let o) = self { return o } else { return nil } }
+
+    /// The value as an `Int64` when it is a number with an exact integral value.
+    public var int64Value: Int64? { numberValue?.int64Value }
+    /// The value as a `Double` when it is a number.
+    public var doubleValue: Double? { numberValue?.doubleValue }
+
+    /// The member `key` of an object, or `nil` for a missing key or a non-object.
+    public subscript(key: String) -> JSON? {
+        get { objectValue?[key] }
+        set {
+            guard case .object(var object) = self else { return }
+            self = .null  // release the payload so `object` is uniquely referenced
+            object[key] = newValue
+            self = .object(object)
+        }
+    }
+
+    /// The element at `index` of an array, or `nil` when out of range or not an array.
+    public subscript(index: Int) -> JSON? {
+        guard case .array(let a) = self, a.indices.contains(index) else { return nil }
+        return a[index]
+    }
+
+    /// Makes a number value from an integer.
+    public static func int<I: BinaryInteger>(_ value: I) -> JSON { .number(JSONNumber(value)) }
+    /// Makes a number value from a double (must be finite).
+    public static func double(_ value: Double) -> JSON { .number(JSONNumber(value)) }
+}
+
+extension JSON: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
+    ExpressibleByFloatLiteral, ExpressibleByStringLiteral, ExpressibleByArrayLiteral,
+    ExpressibleByDictionaryLiteral
+{
+    public init(nilLiteral: ()) { self = .null }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(integerLiteral value: Int64) { self = .number(.int(value)) }
+    public init(floatLiteral value: Double) { self = .number(JSONNumber(value)) }
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(arrayLiteral elements: JSON...) { self = .array(elements) }
+    public init(dictionaryLiteral elements: (String, JSON)...) {
+        var object = JSONObject(minimumCapacity: elements.count)
+        for (k, v) in elements { object[k] = v }
+        self = .object(object)
+    }
+}
+
+extension JSON: CustomStringConvertible {
+    /// The compact serialization.
+    public var description: String { serializedString() }
+}
