@@ -1,7 +1,7 @@
 extension JSONReader {
     /// Parses a string starting at its opening quote (RFC 8259 §7), leaving `pos` after the
-    /// closing quote and a digest of its UTF-8 in `lastFingerprint`.
-    mutating func parseString() throws(JSONParseError) -> String {
+    /// closing quote and a digest of its UTF-8 in `lastFingerprint`. Keys go through the key cache.
+    mutating func parseString(isKey: Bool) throws(JSONParseError) -> String {
         let open = pos
         pos += 1
         let start = pos
@@ -23,12 +23,15 @@ extension JSONReader {
             if c == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(start: bytes + start, count: pos - start)
                 pos += 1
-                lastFingerprint = JSONReader.fingerprint(slice)
-                if seen & highs == 0 { return String(decoding: slice, as: UTF8.self) }
-                guard let s = String(validating: slice, as: UTF8.self) else {
+                let fingerprint = JSONReader.fingerprint(slice)
+                lastFingerprint = fingerprint
+                if seen & highs != 0 && !JSONReader.isValidUTF8(slice) {
                     throw fail("invalid UTF-8 in string", at: start + JSONReader.invalidUTF8Offset(slice))
                 }
-                return s
+                if isKey, let keyCache {
+                    return cachedKey(keyCache, start: start, length: slice.count, fingerprint: fingerprint)
+                }
+                return String(decoding: slice, as: UTF8.self)
             }
             if c == UInt8(ascii: "\\") { break }
             if c < 0x20 { throw fail("control character in string (must be escaped as \\u00XX)", at: pos) }
@@ -126,6 +129,11 @@ extension JSONReader {
         }
         if first >= 0xDC00 && first <= 0xDFFF { throw fail("lone low surrogate in \\u escape", at: at) }
         return Unicode.Scalar(first)!
+    }
+
+    /// Whether `slice` is well-formed UTF-8 (the standard library's strict validation).
+    static func isValidUTF8(_ slice: UnsafeBufferPointer<UInt8>) -> Bool {
+        String(validating: slice, as: UTF8.self) != nil
     }
 
     /// The offset of the first byte of the first invalid UTF-8 sequence, or `count` when valid.

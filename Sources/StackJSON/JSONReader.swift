@@ -24,14 +24,18 @@ struct JSONReader {
     var fingerprints = ScratchStack<UInt64>(capacity: 32)
     /// Set by `parseString` for the string it just returned.
     var lastFingerprint: UInt64 = 0
+    /// Recently seen keys (see `cachedKey`); only for inputs where it pays off.
+    let keyCache: UnsafeMutablePointer<KeyCacheEntry>?
 
     init(start: UnsafePointer<UInt8>, count: Int, maxDepth: Int) {
         bytes = start
         end = count
         self.maxDepth = maxDepth
+        keyCache = count >= JSONReader.keyCacheMinimumInput ? JSONReader.makeKeyCache() : nil
     }
 
     func release() {
+        if let keyCache { JSONReader.releaseKeyCache(keyCache) }
         values.release()
         keys.release()
         fingerprints.release()
@@ -88,7 +92,7 @@ struct JSONReader {
             guard pos < end else { throw unexpectedValue(at: pos) }
             switch bytes[pos] {
             case UInt8(ascii: "\""):
-                value = .string(try parseString())
+                value = .string(try parseString(isKey: false))
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                 value = .number(try parseNumber())
             case UInt8(ascii: "{"):
@@ -181,7 +185,7 @@ struct JSONReader {
             if pos >= end { throw fail("unexpected end of input, expected a property name", at: pos) }
             throw fail(describe(at: pos) + ", expected a property name in double quotes", at: pos)
         }
-        let key = try parseString()
+        let key = try parseString(isKey: true)
         keys.push(key)
         fingerprints.push(lastFingerprint)
         skipWhitespace()

@@ -1,6 +1,6 @@
 /// A manually managed stack the parser collects container elements on.
 ///
-/// When a container closes, its elements are *moved* (no retain/release) into an exactly sized
+/// When a container closes, its elements are moved (no retain or release) into an exactly sized
 /// array, so building a parsed array or object costs one allocation and no per-element growth.
 /// The owner must call ``release()`` exactly once.
 struct ScratchStack<Element> {
@@ -28,16 +28,12 @@ struct ScratchStack<Element> {
         capacity = newCapacity
     }
 
-    /// Moves the elements from `start` to the top into a new array, popping them.
+    /// Moves the elements from `start` to the top into a new, exactly sized array, popping them.
     @inline(__always) mutating func popArray(from start: Int) -> [Element] {
         let n = count - start
         if n == 0 { return [] }
-        let source = base + start
         count = start
-        return [Element](unsafeUninitializedCapacity: n) { buffer, initialized in
-            buffer.baseAddress!.moveInitialize(from: source, count: n)
-            initialized = n
-        }
+        return Array(MovingElements(base: base + start, count: n))
     }
 
     /// Pops the elements from `start` to the top, destroying them.
@@ -50,5 +46,37 @@ struct ScratchStack<Element> {
     func release() {
         base.deinitialize(count: count)
         base.deallocate()
+    }
+}
+
+/// Initialized elements an `Array` initializer takes ownership of: `Array(_:)` allocates an exactly
+/// sized buffer (specialized, unlike `Array(unsafeUninitializedCapacity:)`, whose allocation path
+/// looks up type metadata at run time) and then calls `_copyContents`, which here moves the
+/// elements instead of copying them. The elements must not be used afterwards.
+struct MovingElements<Element>: Collection {
+    let base: UnsafeMutablePointer<Element>
+    let count: Int
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { count }
+    func index(after i: Int) -> Int { i + 1 }
+    subscript(position: Int) -> Element { base[position] }
+
+    struct Iterator: IteratorProtocol {
+        let elements: MovingElements
+        var position: Int
+        mutating func next() -> Element? {
+            guard position < elements.count else { return nil }
+            defer { position += 1 }
+            return elements[position]
+        }
+    }
+
+    func makeIterator() -> Iterator { Iterator(elements: self, position: 0) }
+
+    func _copyContents(initializing buffer: UnsafeMutableBufferPointer<Element>) -> (Iterator, Int) {
+        let n = Swift.min(count, buffer.count)
+        if n > 0 { buffer.baseAddress!.moveInitialize(from: base, count: n) }
+        return (Iterator(elements: self, position: count), n)
     }
 }
