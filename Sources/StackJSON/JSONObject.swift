@@ -10,8 +10,8 @@ public struct JSONObject: Sendable {
     /// One member: a key and its value.
     public typealias Member = (key: String, value: JSON)
 
-    @usableFromInline var keys_: [String]
-    @usableFromInline var values_: [JSON]
+    /// The members in order (one array, so a parsed object costs one allocation).
+    @usableFromInline var members_: [Member]
     /// Key → position; only kept for objects past `indexThreshold` members.
     @usableFromInline var index: [JSONKey: Int]?
 
@@ -19,16 +19,14 @@ public struct JSONObject: Sendable {
 
     /// An empty object.
     public init() {
-        keys_ = []
-        values_ = []
+        members_ = []
         index = nil
     }
 
     /// An empty object with room for `minimumCapacity` members.
     public init(minimumCapacity: Int) {
         self.init()
-        keys_.reserveCapacity(minimumCapacity)
-        values_.reserveCapacity(minimumCapacity)
+        members_.reserveCapacity(minimumCapacity)
     }
 
     /// Makes an object from members in order; a repeated key keeps its first position and last value.
@@ -37,26 +35,27 @@ public struct JSONObject: Sendable {
         for (k, v) in members { self[k] = v }
     }
 
-    /// Makes an object from parallel arrays whose keys the caller has checked to be distinct.
-    init(uniqueKeys keys: [String], values: [JSON], index: [JSONKey: Int]?) {
-        keys_ = keys
-        values_ = values
+    /// Makes an object from members whose keys the caller has checked to be distinct.
+    init(uniqueMembers members: [Member], index: [JSONKey: Int]?) {
+        members_ = members
         self.index = index
     }
 
     /// The number of members.
-    public var count: Int { keys_.count }
+    public var count: Int { members_.count }
     /// Whether the object has no members.
-    public var isEmpty: Bool { keys_.isEmpty }
+    public var isEmpty: Bool { members_.isEmpty }
     /// The keys, in order.
-    public var keys: [String] { keys_ }
+    public var keys: [String] { members_.map(\.key) }
     /// The values, in key order.
-    public var values: [JSON] { values_ }
+    public var values: [JSON] { members_.map(\.value) }
+    /// The members, in order.
+    public var members: [Member] { members_ }
 
     /// The position of `key`, if present.
     public func position(of key: String) -> Int? {
         if let index { return index[JSONKey(key)] }
-        for i in keys_.indices where JSONKey.same(keys_[i], key) { return i }
+        for i in members_.indices where JSONKey.same(members_[i].key, key) { return i }
         return nil
     }
 
@@ -64,18 +63,17 @@ public struct JSONObject: Sendable {
     public subscript(key: String) -> JSON? {
         get {
             guard let i = position(of: key) else { return nil }
-            return values_[i]
+            return members_[i].value
         }
         set {
             if let newValue {
                 if let i = position(of: key) {
-                    values_[i] = newValue
+                    members_[i].value = newValue
                 } else {
                     appendUnchecked(key, newValue)
                 }
             } else if let i = position(of: key) {
-                keys_.remove(at: i)
-                values_.remove(at: i)
+                members_.remove(at: i)
                 if index != nil { rebuildIndex() }
             }
         }
@@ -83,28 +81,27 @@ public struct JSONObject: Sendable {
 
     /// Appends a member without checking for an existing key. The caller guarantees uniqueness.
     @usableFromInline mutating func appendUnchecked(_ key: String, _ value: JSON) {
-        keys_.append(key)
-        values_.append(value)
+        members_.append((key, value))
         if index != nil {
-            index![JSONKey(key)] = keys_.count - 1
-        } else if keys_.count > JSONObject.indexThreshold {
+            index![JSONKey(key)] = members_.count - 1
+        } else if members_.count > JSONObject.indexThreshold {
             rebuildIndex()
         }
     }
 
     private mutating func rebuildIndex() {
-        if keys_.count <= JSONObject.indexThreshold {
+        if members_.count <= JSONObject.indexThreshold {
             index = nil
             return
         }
-        var map = [JSONKey: Int](minimumCapacity: keys_.count)
-        for (i, k) in keys_.enumerated() { map[JSONKey(k)] = i }
+        var map = [JSONKey: Int](minimumCapacity: members_.count)
+        for (i, m) in members_.enumerated() { map[JSONKey(m.key)] = i }
         index = map
     }
 
     /// The members sorted by key in code-point order (the order of their UTF-8 bytes).
     public var sortedMembers: [Member] {
-        zip(keys_, values_).map { (key: $0, value: $1) }.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        members_.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
     }
 }
 
@@ -134,9 +131,9 @@ extension JSONObject: Sequence {
         var i = 0
         /// The next member, or `nil` after the last.
         public mutating func next() -> Member? {
-            guard i < object.keys_.count else { return nil }
+            guard i < object.members_.count else { return nil }
             defer { i += 1 }
-            return (object.keys_[i], object.values_[i])
+            return object.members_[i]
         }
     }
 
@@ -150,7 +147,9 @@ extension JSONObject: Hashable {
     /// Whether both objects have the same keys with equal values, in any order.
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         guard lhs.count == rhs.count else { return false }
-        if lhs.keys_.elementsEqual(rhs.keys_, by: JSONKey.same) { return lhs.values_ == rhs.values_ }
+        if lhs.members_.elementsEqual(rhs.members_, by: { JSONKey.same($0.key, $1.key) && $0.value == $1.value }) {
+            return true
+        }
         for (k, v) in lhs {
             guard let other = rhs[k], other == v else { return false }
         }

@@ -11,17 +11,22 @@ struct JSONReader {
 
     struct Frame {
         var isObject: Bool
-        /// Where this container's elements start on `values`.
-        var valueStart: Int
-        /// Where this object's keys start on `keys`/`fingerprints`.
-        var keyStart: Int
+        /// Where this container's elements start on `values` (arrays) or `members` (objects).
+        var start: Int
+        /// Where this object's key fingerprints start on `fingerprints`.
+        var fingerprintStart: Int
     }
 
     var frames: [Frame] = []
+    /// Elements of the open arrays.
     var values = ScratchStack<JSON>(capacity: 64)
-    var keys = ScratchStack<String>(capacity: 32)
-    /// A cheap digest of each key on `keys` (see `fingerprint`), for duplicate detection.
-    var fingerprints = ScratchStack<UInt64>(capacity: 32)
+    /// Members of the open objects.
+    var members = ScratchStack<JSONObject.Member>(capacity: 64)
+    /// The key each open object is reading the value for.
+    var pendingKeys = ScratchStack<String>(capacity: 16)
+    /// A cheap digest of each key read by the open objects (see `fingerprint`), for duplicate
+    /// detection.
+    var fingerprints = ScratchStack<UInt64>(capacity: 64)
     /// Set by `parseString` for the string it just returned.
     var lastFingerprint: UInt64 = 0
     /// Recently seen keys (see `cachedKey`); only for inputs where it pays off.
@@ -37,7 +42,8 @@ struct JSONReader {
     func release() {
         if let keyCache { JSONReader.releaseKeyCache(keyCache) }
         values.release()
-        keys.release()
+        members.release()
+        pendingKeys.release()
         fingerprints.release()
     }
 
@@ -132,7 +138,11 @@ struct JSONReader {
             // Attach the finished value to its container, closing containers as they end.
             while true {
                 guard let frame = frames.last else { return value }
-                values.push(value)
+                if frame.isObject {
+                    members.push((pendingKeys.popLast(), value))
+                } else {
+                    values.push(value)
+                }
                 skipWhitespace()
                 guard pos < end else {
                     throw fail("unexpected end of input in \(frame.isObject ? "object" : "array")", at: pos)
@@ -161,7 +171,7 @@ struct JSONReader {
                     guard c == UInt8(ascii: "]") else {
                         throw fail(describe(at: pos - 1) + " in array, expected ',' or ']'", at: pos - 1)
                     }
-                    value = .array(values.popArray(from: frame.valueStart))
+                    value = .array(values.popArray(from: frame.start))
                 }
             }
         }
@@ -173,7 +183,8 @@ struct JSONReader {
             throw fail("nesting deeper than the limit of \(maxDepth) levels", at: pos)
         }
         pos += 1
-        frames.append(Frame(isObject: isObject, valueStart: values.count, keyStart: keys.count))
+        frames.append(Frame(
+            isObject: isObject, start: isObject ? members.count : values.count, fingerprintStart: fingerprints.count))
     }
 
     /// Parses `"key"` followed by `:`, pushing the key; leaves `pos` at the value.
@@ -186,7 +197,7 @@ struct JSONReader {
             throw fail(describe(at: pos) + ", expected a property name in double quotes", at: pos)
         }
         let key = try parseString(isKey: true)
-        keys.push(key)
+        pendingKeys.push(key)
         fingerprints.push(lastFingerprint)
         skipWhitespace()
         guard pos < end, bytes[pos] == UInt8(ascii: ":") else {
@@ -199,33 +210,32 @@ struct JSONReader {
     /// Moves the closing object's members off the scratch stacks. Duplicate keys (rare) take
     /// the slow path: the last value wins at the first key's position (issue 3, item 1).
     mutating func closeObject(_ frame: Frame) -> JSONObject {
-        let start = frame.keyStart
-        let n = keys.count - start
+        let start = frame.start
+        let n = members.count - start
         var duplicate = false
         var index: [JSONKey: Int]? = nil
         if n > JSONObject.indexThreshold {
             var map = [JSONKey: Int](minimumCapacity: n)
-            for i in 0..<n where map.updateValue(i, forKey: JSONKey(keys.base[start + i])) != nil {
+            for i in 0..<n where map.updateValue(i, forKey: JSONKey(members.base[start + i].key)) != nil {
                 duplicate = true
                 break
             }
             index = map
         } else {
-            let fp = fingerprints.base + start
-            let k = keys.base + start
+            let fp = fingerprints.base + frame.fingerprintStart
+            let m = members.base + start
             check: for i in 1..<max(n, 1) {
-                for j in 0..<i where fp[i] == fp[j] && JSONKey.same(k[i], k[j]) {
+                for j in 0..<i where fp[i] == fp[j] && JSONKey.same(m[i].key, m[j].key) {
                     duplicate = true
                     break check
                 }
             }
         }
-        let objectKeys = keys.popArray(from: start)
-        fingerprints.pop(to: start)
-        let objectValues = values.popArray(from: frame.valueStart)
-        if !duplicate { return JSONObject(uniqueKeys: objectKeys, values: objectValues, index: index) }
+        fingerprints.pop(to: frame.fingerprintStart)
+        let objectMembers = members.popArray(from: start)
+        if !duplicate { return JSONObject(uniqueMembers: objectMembers, index: index) }
         var object = JSONObject(minimumCapacity: n)
-        for i in 0..<n { object[objectKeys[i]] = objectValues[i] }
+        for (key, value) in objectMembers { object[key] = value }
         return object
     }
 

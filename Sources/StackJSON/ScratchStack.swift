@@ -36,6 +36,12 @@ struct ScratchStack<Element> {
         return Array(MovingElements(base: base + start, count: n))
     }
 
+    /// Removes and returns the top element.
+    @inline(__always) mutating func popLast() -> Element {
+        count -= 1
+        return (base + count).move()
+    }
+
     /// Pops the elements from `start` to the top, destroying them.
     @inline(__always) mutating func pop(to start: Int) {
         (base + start).deinitialize(count: count - start)
