@@ -29,9 +29,11 @@ extension JSONReader {
     @inline(__always) func cachedKey(
         _ cache: UnsafeMutablePointer<KeyCacheEntry>, start: Int, length: Int, fingerprint: UInt64
     ) -> String {
-        let slot = cache + Int(truncatingIfNeeded: fingerprint >> 56) & (JSONReader.keyCacheSize - 1)
+        let mixed = fingerprint &* 0x9E37_79B9_7F4A_7C15
+        let slot = cache + Int(truncatingIfNeeded: mixed >> 56) & (JSONReader.keyCacheSize - 1)
+        // A short key's fingerprint is its bytes (see `fingerprint`); only longer keys need a compare.
         if slot.pointee.fingerprint == fingerprint && slot.pointee.length == length
-            && JSONReader.bytesEqual(bytes + slot.pointee.offset, bytes + start, length)
+            && (length < 8 || JSONReader.bytesEqual(bytes + slot.pointee.offset, bytes + start, length))
         {
             return slot.pointee.string
         }

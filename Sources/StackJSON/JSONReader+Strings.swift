@@ -8,31 +8,28 @@ extension JSONReader {
         var seen: UInt64 = 0  // OR of the bytes scanned, to know whether any was non-ASCII
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
-        // Eight bytes at a time while none is a quote, a backslash or a control character.
+        // Eight bytes at a time: find the first quote, backslash or control character (the lowest
+        // flag of these "has a zero byte" tests is exact; only flags above it can be false).
         while pos + 8 <= end {
-            let w = UnsafeRawPointer(bytes + pos).loadUnaligned(as: UInt64.self)
+            let w = UInt64(littleEndian: UnsafeRawPointer(bytes + pos).loadUnaligned(as: UInt64.self))
             let quote = w ^ (ones &* 0x22)
             let backslash = w ^ (ones &* 0x5C)
-            let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((w &- ones &* 0x20) & ~w)
-            if special & highs != 0 { break }
-            seen |= w
-            pos += 8
+            let special = (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((w &- ones &* 0x20) & ~w))
+                & highs
+            if special == 0 {
+                seen |= w
+                pos += 8
+                continue
+            }
+            let index = special.trailingZeroBitCount >> 3
+            if index > 0 { seen |= w & (~0 >> UInt64(64 - index * 8)) }
+            pos += index
+            if bytes[pos] == UInt8(ascii: "\"") { return try finishString(start: start, isKey: isKey, seen: seen) }
+            break  // a backslash or a control character: handled below
         }
         while pos < end {
             let c = bytes[pos]
-            if c == UInt8(ascii: "\"") {
-                let slice = UnsafeBufferPointer(start: bytes + start, count: pos - start)
-                pos += 1
-                let fingerprint = JSONReader.fingerprint(slice)
-                lastFingerprint = fingerprint
-                if seen & highs != 0 && !JSONReader.isValidUTF8(slice) {
-                    throw fail("invalid UTF-8 in string", at: start + JSONReader.invalidUTF8Offset(slice))
-                }
-                if isKey, let keyCache {
-                    return cachedKey(keyCache, start: start, length: slice.count, fingerprint: fingerprint)
-                }
-                return String(decoding: slice, as: UTF8.self)
-            }
+            if c == UInt8(ascii: "\"") { return try finishString(start: start, isKey: isKey, seen: seen) }
             if c == UInt8(ascii: "\\") { break }
             if c < 0x20 { throw fail("control character in string (must be escaped as \\u00XX)", at: pos) }
             seen |= UInt64(c)
@@ -40,6 +37,21 @@ extension JSONReader {
         }
         if pos >= end { throw fail("unterminated string", at: open) }
         return try parseEscapedString(open: open, verbatimEnd: pos, seen: seen)
+    }
+
+    /// Makes the string for the escape-free bytes `start..<pos` (`pos` at the closing quote).
+    @inline(__always) private mutating func finishString(start: Int, isKey: Bool, seen: UInt64) throws(JSONParseError) -> String {
+        let slice = UnsafeBufferPointer(start: bytes + start, count: pos - start)
+        pos += 1
+        let fingerprint = JSONReader.fingerprint(slice, canOverread: start + 8 <= end)
+        lastFingerprint = fingerprint
+        if seen & 0x8080_8080_8080_8080 != 0 && !JSONReader.isValidUTF8(slice) {
+            throw fail("invalid UTF-8 in string", at: start + JSONReader.invalidUTF8Offset(slice))
+        }
+        if isKey, let keyCache {
+            return cachedKey(keyCache, start: start, length: slice.count, fingerprint: fingerprint)
+        }
+        return String(decoding: slice, as: UTF8.self)
     }
 
     /// The slow path for a string with escapes; `start..<verbatimEnd` is escape-free.
@@ -61,7 +73,7 @@ extension JSONReader {
                     if bad < raw.count { throw fail("invalid UTF-8 in string", at: start + bad) }
                 }
                 return out.withUnsafeBufferPointer { buffer in
-                    lastFingerprint = JSONReader.fingerprint(buffer)
+                    lastFingerprint = JSONReader.fingerprint(buffer, canOverread: false)
                     return String(decoding: buffer, as: UTF8.self)
                 }
             case UInt8(ascii: "\\"):
@@ -149,19 +161,26 @@ extension JSONReader {
         }
     }
 
-    /// A digest of a key's UTF-8 (length and its first and last eight bytes): equal keys have
-    /// equal fingerprints, so most distinct keys are told apart without comparing strings.
-    @inline(__always) static func fingerprint(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    /// A digest of a key's UTF-8: equal keys have equal fingerprints, so most distinct keys are
+    /// told apart without comparing strings. A key shorter than 8 bytes is its own fingerprint
+    /// (its bytes, little-endian, and its length in the top byte), so equal fingerprints of
+    /// equal short lengths mean equal bytes. Longer keys mix their length and first and last
+    /// eight bytes. `canOverread` allows reading 8 bytes from the start of a short key.
+    @inline(__always) static func fingerprint(_ key: UnsafeBufferPointer<UInt8>, canOverread: Bool) -> UInt64 {
         let n = key.count
         guard let p = key.baseAddress, n > 0 else { return 0 }
-        var head: UInt64 = 0
-        var tail: UInt64 = 0
-        if n >= 8 {
-            head = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
-            tail = UnsafeRawPointer(p + n - 8).loadUnaligned(as: UInt64.self)
-        } else {
-            for i in 0..<n { head = head << 8 | UInt64(p[i]) }
+        if n < 8 {
+            var head: UInt64 = 0
+            if canOverread {
+                head = UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
+                head &= ~0 >> UInt64(64 - n * 8)
+            } else {
+                for i in 0..<n { head |= UInt64(p[i]) << UInt64(i * 8) }
+            }
+            return head | UInt64(n) << 56
         }
+        let head = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
+        let tail = UnsafeRawPointer(p + n - 8).loadUnaligned(as: UInt64.self)
         return (head &* 0x9E37_79B9_7F4A_7C15) ^ (tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(n)
     }
 }
