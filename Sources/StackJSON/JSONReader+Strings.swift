@@ -45,8 +45,11 @@ extension JSONReader {
         pos += 1
         let fingerprint = JSONReader.fingerprint(slice, canOverread: start + 8 <= end)
         lastFingerprint = fingerprint
-        if seen & 0x8080_8080_8080_8080 != 0 && !JSONReader.isValidUTF8(slice) {
-            throw fail("invalid UTF-8 in string", at: start + JSONReader.invalidUTF8Offset(slice))
+        if seen & 0x8080_8080_8080_8080 != 0 {
+            guard let s = String(validating: slice, as: UTF8.self) else {
+                throw fail("invalid UTF-8 in string", at: start + JSONReader.invalidUTF8Offset(slice))
+            }
+            return s
         }
         if isKey, let keyCache {
             return cachedKey(keyCache, start: start, length: slice.count, fingerprint: fingerprint)
@@ -141,11 +144,6 @@ extension JSONReader {
         }
         if first >= 0xDC00 && first <= 0xDFFF { throw fail("lone low surrogate in \\u escape", at: at) }
         return Unicode.Scalar(first)!
-    }
-
-    /// Whether `slice` is well-formed UTF-8 (the standard library's strict validation).
-    static func isValidUTF8(_ slice: UnsafeBufferPointer<UInt8>) -> Bool {
-        String(validating: slice, as: UTF8.self) != nil
     }
 
     /// The offset of the first byte of the first invalid UTF-8 sequence, or `count` when valid.
