@@ -46,10 +46,9 @@ extension JSONReader {
         let fingerprint = JSONReader.fingerprint(slice, canOverread: start + 8 <= end)
         lastFingerprint = fingerprint
         if seen & 0x8080_8080_8080_8080 != 0 {
-            guard let s = String(validating: slice, as: UTF8.self) else {
-                throw fail("invalid UTF-8 in string", at: start + JSONReader.invalidUTF8Offset(slice))
-            }
-            return s
+            let bad = JSONReader.invalidUTF8Offset(slice)
+            if bad < slice.count { throw fail("invalid UTF-8 in string", at: start + bad) }
+            return String(decoding: slice, as: UTF8.self)
         }
         if isKey, let keyCache {
             return cachedKey(keyCache, start: start, length: slice.count, fingerprint: fingerprint)
@@ -146,17 +145,40 @@ extension JSONReader {
         return Unicode.Scalar(first)!
     }
 
-    /// The offset of the first byte of the first invalid UTF-8 sequence, or `count` when valid.
+    /// The offset of the first byte of the first ill-formed UTF-8 sequence, or `count` when the
+    /// bytes are well-formed (Unicode §3.9, table 3-7): no overlong forms, no encoded surrogates,
+    /// nothing past U+10FFFF, no truncated or stray continuation bytes.
     static func invalidUTF8Offset(_ slice: UnsafeBufferPointer<UInt8>) -> Int {
-        var iterator = slice.makeIterator()
-        var parser = Unicode.UTF8.ForwardParser()
-        var offset = 0
-        while true {
-            switch parser.parseScalar(from: &iterator) {
-            case .valid(let e): offset += e.count
-            case .emptyInput, .error: return offset
+        guard let p = slice.baseAddress else { return 0 }
+        let n = slice.count
+        var i = 0
+        @inline(__always) func isContinuation(_ offset: Int) -> Bool { offset < n && p[offset] & 0xC0 == 0x80 }
+        while i < n {
+            let lead = p[i]
+            if lead < 0x80 {
+                i += 1
+            } else if lead < 0xC2 {
+                return i  // a stray continuation byte, or an overlong two-byte form
+            } else if lead < 0xE0 {
+                guard isContinuation(i + 1) else { return i }
+                i += 2
+            } else if lead < 0xF0 {
+                guard isContinuation(i + 1), isContinuation(i + 2) else { return i }
+                let second = p[i + 1]
+                if lead == 0xE0 && second < 0xA0 { return i }  // overlong
+                if lead == 0xED && second >= 0xA0 { return i }  // a surrogate
+                i += 3
+            } else if lead < 0xF5 {
+                guard isContinuation(i + 1), isContinuation(i + 2), isContinuation(i + 3) else { return i }
+                let second = p[i + 1]
+                if lead == 0xF0 && second < 0x90 { return i }  // overlong
+                if lead == 0xF4 && second >= 0x90 { return i }  // past U+10FFFF
+                i += 4
+            } else {
+                return i
             }
         }
+        return n
     }
 
     /// A digest of a key's UTF-8: equal keys have equal fingerprints, so most distinct keys are
