@@ -29,6 +29,8 @@ struct JSONReader {
     var fingerprints = ScratchStack<UInt64>(capacity: 64)
     /// Set by `parseString` for the string it just returned.
     var lastFingerprint: UInt64 = 0
+    /// Where `parseString` decodes strings with escapes.
+    var unescaped = JSONWriter(capacity: 64)
     /// Recently seen keys (see `cachedKey`); only for inputs where it pays off.
     let keyCache: UnsafeMutablePointer<KeyCacheEntry>?
 
@@ -41,6 +43,7 @@ struct JSONReader {
 
     func release() {
         if let keyCache { JSONReader.releaseKeyCache(keyCache) }
+        unescaped.release()
         values.release()
         members.release()
         pendingKeys.release()

@@ -12,6 +12,9 @@ struct JSONWriter {
 
     func release() { base.deallocate() }
 
+    /// Forgets what was written, keeping the storage.
+    mutating func removeAll() { count = 0 }
+
     /// The bytes written so far.
     var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
 
