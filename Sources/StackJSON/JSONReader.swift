@@ -207,15 +207,51 @@ struct JSONReader {
             if pos >= end { throw fail("unexpected end of input, expected a property name", at: pos) }
             throw fail(describe(at: pos) + ", expected a property name in double quotes", at: pos)
         }
-        let key = try parseString(isKey: true)
-        pendingKeys.push(key)
-        fingerprints.push(lastFingerprint)
+        if let length = shortASCIIKeyLength() {
+            // The common case: a short key of plain ASCII (in a large input, most likely seen before).
+            let start = pos + 1
+            let key = UnsafeBufferPointer(start: bytes + start, count: length)
+            let fingerprint = JSONReader.fingerprint(key, canOverread: true)
+            if let keyCache {
+                pendingKeys.push(cachedKey(keyCache, start: start, length: length, fingerprint: fingerprint))
+            } else {
+                pendingKeys.push(String(decoding: key, as: UTF8.self))
+            }
+            fingerprints.push(fingerprint)
+            pos = start + length + 1
+        } else {
+            pendingKeys.push(try parseString(isKey: true))
+            fingerprints.push(lastFingerprint)
+        }
         skipWhitespace()
         guard pos < end, bytes[pos] == UInt8(ascii: ":") else {
             if pos >= end { throw fail("unexpected end of input, expected ':'", at: pos) }
             throw fail(describe(at: pos) + ", expected ':' after property name", at: pos)
         }
         pos += 1
+    }
+
+    /// The length of the string at `pos` when it closes within 16 bytes and holds only printable
+    /// ASCII other than `\` (so it needs no decoding or validation), else `nil`.
+    @inline(__always) func shortASCIIKeyLength() -> Int? {
+        guard pos + 17 <= end else { return nil }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        var offset = 0
+        while offset < 16 {
+            let w = UInt64(littleEndian: UnsafeRawPointer(bytes + pos + 1 + offset).loadUnaligned(as: UInt64.self))
+            let quote = w ^ (ones &* 0x22)
+            let backslash = w ^ (ones &* 0x5C)
+            // Quotes, backslashes, control characters and non-ASCII bytes; the lowest flag is exact.
+            let flags = (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((w &- ones &* 0x20) & ~w) | w)
+                & highs
+            if flags != 0 {
+                let length = offset + flags.trailingZeroBitCount >> 3
+                return bytes[pos + 1 + length] == UInt8(ascii: "\"") ? length : nil
+            }
+            offset += 8
+        }
+        return nil
     }
 
     /// Moves the closing object's members off the scratch stacks. Duplicate keys (rare) take

@@ -104,6 +104,22 @@ import Testing
         }
     }
 
+    @Test func keysOfEveryShortLength() throws {
+        // Keys of 0–20 bytes cross the parser's 8- and 16-byte fast paths; some end near the input's end.
+        let keys = (0...20).map { String(repeating: "k", count: $0) } + ["a\u{E9}", "tab\tkey", "q\"uote", "0123456789abcdé"]
+        var object = JSONObject()
+        for (i, key) in keys.enumerated() { object[key] = .int(i) }
+        let small = JSON.object(object)
+        for text in [small.serializedString(), "[" + Array(repeating: small.serializedString(), count: 100).joined(separator: ",") + "]"] {
+            let parsed = try JSON(parsing: text)
+            let first = parsed.arrayValue?.last ?? parsed
+            #expect(first.objectValue?.keys == keys)
+            #expect(first == small)
+        }
+        #expect(try JSON(parsing: #"{"":1}"#) == ["": 1])
+        #expect(try JSON(parsing: #"{"abcdefgh":1}"#) == ["abcdefgh": 1])
+    }
+
     @Test func keysAreComparedByScalarsNotCanonicalEquivalence() throws {
         // "é" precomposed (U+00E9) and decomposed (e + U+0301) are canonically equivalent in Swift
         // but different JSON keys (RFC 8259 §8.3).
