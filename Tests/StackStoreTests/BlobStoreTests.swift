@@ -330,8 +330,22 @@ struct BlobStoreTests {
         try await aborted.write([5])
         await aborted.abort()
         #expect(try await store.removeTemporaryFiles() == 0)
+        try await store.checkWritable()
         #expect(try await store.remove(blob.sha256))
         #expect(try await store.listAllBlobs().isEmpty)
+    }
+
+    @Test func checkWritable_passesOnAWritableFolder_andFailsOtherwise() throws {
+        let data = try DataDirectory()
+        let store = try BlobStore(dataDirectory: data.path)
+        try store.checkWritable()
+        #expect(data.files(in: "tmp").isEmpty)
+        #expect(try store.listAllBlobs().isEmpty)
+
+        // The temporary folder replaced by a file (fails for root too, unlike permission bits).
+        try FileManager.default.removeItem(atPath: store.temporaryDirectory)
+        _ = FileManager.default.createFile(atPath: store.temporaryDirectory, contents: Data())
+        #expect(throws: BlobStoreError.self) { try store.checkWritable() }
     }
 
     @Test func files_arePrivateToTheUser() throws {

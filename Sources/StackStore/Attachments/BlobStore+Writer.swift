@@ -162,6 +162,14 @@ public final class BlobWriter: Sendable {
         }
     }
 
+    /// Runs `body` with the open temporary file's descriptor.
+    func withDescriptor(_ body: (Int32) throws(BlobStoreError) -> Void) throws(BlobStoreError) {
+        try state.withLock { (state: inout State) throws(BlobStoreError) in
+            guard let fd = state.fd else { throw .closed }
+            try body(fd)
+        }
+    }
+
     /// Abandons the blob: closes and removes the temporary file. Idempotent; does nothing after
     /// `finish()`.
     public func abort() {
