@@ -10,11 +10,11 @@ extension SchemaValidator {
             report(keyword.path, "expected \(mask.description), got \(value.schemaKindName)")
             return false
         case .enumeration(let allowed):
-            if allowed.contains(value) { return true }
+            if allowed.contains(where: { $0.schemaEquals(value) }) { return true }
             report(keyword.path, "value is not one of the allowed values")
             return false
         case .constant(let expected):
-            if value == expected { return true }
+            if value.schemaEquals(expected) { return true }
             report(keyword.path, "must be equal to \(expected.shortDescription)")
             return false
         case .multipleOf(let divisor):
@@ -122,14 +122,16 @@ extension SchemaValidator {
     static func firstDuplicate(_ a: [JSON]) -> (Int, Int)? {
         if a.count <= 16 {
             for i in a.indices {
-                for j in (i + 1)..<a.count where a[i] == a[j] { return (i, j) }
+                for j in (i + 1)..<a.count where a[i].schemaEquals(a[j]) { return (i, j) }
             }
             return nil
         }
-        var seen: [JSON: Int] = [:]
+        // Swift's hashing agrees with `==`, which is coarser than `schemaEquals`: use it to find
+        // candidates, then confirm.
+        var seen: [JSON: [Int]] = [:]
         for (j, e) in a.enumerated() {
-            if let i = seen[e] { return (i, j) }
-            seen[e] = j
+            if let i = seen[e]?.first(where: { a[$0].schemaEquals(e) }) { return (i, j) }
+            seen[e, default: []].append(j)
         }
         return nil
     }
@@ -153,5 +155,32 @@ extension JSON {
         let text = serializedString()
         guard text.count > 60 else { return text }
         return String(text.prefix(57)) + "..."
+    }
+}
+
+extension JSON {
+    /// Equality as JSON Schema defines it (Validation §4.2.2): numbers numerically, strings by
+    /// code points — not by Swift's canonical equivalence, under which "é" equals "e\u{301}".
+    func schemaEquals(_ other: JSON) -> Bool {
+        switch (self, other) {
+        case (.string(let a), .string(let b)):
+            return a.utf8.elementsEqual(b.utf8)
+        case (.array(let a), .array(let b)):
+            guard a.count == b.count else { return false }
+            for i in a.indices where !a[i].schemaEquals(b[i]) { return false }
+            return true
+        case (.object(let a), .object(let b)):
+            guard a.count == b.count else { return false }
+            let bKeys = b.keys
+            let bValues = b.values
+            for (key, value) in a {
+                guard let j = bKeys.firstIndex(where: { $0.utf8.elementsEqual(key.utf8) }),
+                    value.schemaEquals(bValues[j])
+                else { return false }
+            }
+            return true
+        default:
+            return self == other
+        }
     }
 }
