@@ -273,7 +273,8 @@ struct BlobStoreTests {
             #expect(done.isNew)
         }
         let partial = randomBytes(5000, seed: 4)
-        _ = FileManager.default.createFile(atPath: data.path + "/tmp/upload-0123456789abcdef01234567.tmp", contents: Data(partial))
+        _ = FileManager.default.createFile(
+            atPath: data.path + "/tmp/upload-0123456789abcdef01234567.tmp", contents: Data(partial))
         _ = FileManager.default.createFile(atPath: data.path + "/tmp/other-leftover", contents: Data())
 
         // The next start.

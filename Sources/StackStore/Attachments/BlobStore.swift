@@ -120,7 +120,9 @@ public final class BlobStore: Sendable {
             let size = Int64(try BlobFileIO.status(of: fd, path: path).st_size)
             let range = range ?? 0..<size
             guard range.lowerBound >= 0, range.upperBound <= size else { throw BlobStoreError.invalidRange(size: size) }
-            return OpenBlob(descriptor: fd, offset: range.lowerBound, length: range.upperBound - range.lowerBound, blobSize: size, path: path)
+            return OpenBlob(
+                descriptor: fd, offset: range.lowerBound, length: range.upperBound - range.lowerBound,
+                blobSize: size, path: path)
         } catch {
             BlobFileIO.close(fd)
             throw error
