@@ -164,7 +164,8 @@ extension JSON {
     func schemaEquals(_ other: JSON) -> Bool {
         switch (self, other) {
         case (.string(let a), .string(let b)):
-            return a.utf8.elementsEqual(b.utf8)
+            // `==` is canonical equivalence, coarser than code-point equality: a fast first test.
+            return a == b && a.utf8.elementsEqual(b.utf8)
         case (.array(let a), .array(let b)):
             guard a.count == b.count else { return false }
             for i in a.indices where !a[i].schemaEquals(b[i]) { return false }

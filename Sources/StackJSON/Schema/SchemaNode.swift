@@ -88,10 +88,16 @@ struct TypeMask: OptionSet, Sendable {
     }
 }
 
-/// A compiled keyword and where it is in the schema (its error `keywordPath`).
-struct Keyword: Sendable {
+/// A compiled keyword and where it is in the schema (its error `keywordPath`). A class, so that
+/// evaluation passes one reference instead of copying the payload.
+final class Keyword: Sendable {
     let path: JSONPointer
     let kind: Kind
+
+    init(path: JSONPointer, kind: Kind) {
+        self.path = path
+        self.kind = kind
+    }
 
     enum Kind: Sendable {
         // Validation vocabulary
@@ -137,12 +143,23 @@ struct Keyword: Sendable {
 
 /// `properties`, `patternProperties` and `additionalProperties` together, since the last depends
 /// on the other two (JSON Schema Core 2020-12 §10.3.2.3).
-struct ObjectMembers: Sendable {
+final class ObjectMembers: Sendable {
     let properties: [(name: String, node: Int)]
     let propertyIndex: [String: Int]?  // name → position in `properties`, for large schemas
     let patterns: [(regex: ECMARegex, node: Int)]
     let additional: Int?
     let additionalPath: JSONPointer
+
+    init(
+        properties: [(name: String, node: Int)], propertyIndex: [String: Int]?, patterns: [(regex: ECMARegex, node: Int)],
+        additional: Int?, additionalPath: JSONPointer
+    ) {
+        self.properties = properties
+        self.propertyIndex = propertyIndex
+        self.patterns = patterns
+        self.additional = additional
+        self.additionalPath = additionalPath
+    }
 
     func property(named key: String) -> Int? {
         if let propertyIndex { return propertyIndex[key].map { properties[$0].node } }
