@@ -44,7 +44,10 @@ extension SchemaValidator {
             report(keyword.path, "must be at most \(limit) \(limit == 1 ? "character" : "characters")")
             return false
         case .minLength(let limit):
-            guard case .string(let s) = value, s.unicodeScalars.count < limit else { return true }
+            // A code point takes at most four UTF-8 bytes, so long strings pass without counting.
+            guard case .string(let s) = value, s.utf8.count < limit &* 4, s.unicodeScalars.count < limit else {
+                return true
+            }
             report(keyword.path, "must be at least \(limit) \(limit == 1 ? "character" : "characters")")
             return false
         case .pattern(let regex):

@@ -161,9 +161,23 @@ final class ObjectMembers: Sendable {
         self.additionalPath = additionalPath
     }
 
-    func property(named key: String) -> Int? {
+    /// The subschema for member `key`. `hint` is where the previous lookup matched: records
+    /// usually list members in schema order, so scanning from there usually hits at once.
+    @inline(__always) func property(named key: String, hint: inout Int) -> Int? {
         if let propertyIndex { return propertyIndex[key].map { properties[$0].node } }
-        for p in properties where p.name == key { return p.node }
+        let n = properties.count
+        if n == 0 { return nil }
+        let length = key.utf8.count
+        var i = hint < n ? hint : 0
+        for _ in 0..<n {
+            let p = properties[i]
+            if p.name.utf8.count == length && p.name == key {
+                hint = i + 1
+                return p.node
+            }
+            i += 1
+            if i == n { i = 0 }
+        }
         return nil
     }
 }
