@@ -110,7 +110,8 @@ extension SchemaValidator {
     static func isMultiple(_ n: JSONNumber, of divisor: JSONNumber) -> Bool {
         if case .int(let a) = n, case .int(let b) = divisor { return b != 0 && a % b == 0 }
         let quotient = n.doubleValue / divisor.doubleValue
-        guard quotient.isFinite else { return false }
+        // On overflow the remainder (exact in binary floating point) decides: 1e308 is a multiple of 0.5.
+        guard quotient.isFinite else { return n.doubleValue.truncatingRemainder(dividingBy: divisor.doubleValue) == 0 }
         if quotient.rounded() == quotient && abs(quotient) >= 1e15 { return true }
         guard let x = Decimal(string: n.description), let d = Decimal(string: divisor.description) else {
             return quotient.rounded() == quotient
