@@ -1,5 +1,6 @@
 import CSQLite
 import Foundation
+import Synchronization
 
 /// A SQLite database in WAL mode: one writer connection on a thread of its own, and a pool of
 /// read-only connections on threads of their own, so reads never wait for writes and no blocking
@@ -15,6 +16,8 @@ package final class DatabasePool: Sendable {
     package let configuration: DatabaseConfiguration
     private let writerQueue = JobQueue<WriteJob>()
     private let readerQueue = JobQueue<ReadJob>()
+    /// Set once `close()` starts; later jobs fail at once instead of waiting for a stopped thread.
+    private let closed = Mutex(false)
 
     private init(path: String, configuration: DatabaseConfiguration) {
         self.path = path
@@ -155,27 +158,40 @@ package final class DatabasePool: Sendable {
                         continuation.resume(returning: result.value!)
                     }
                 })
-            writerQueue.append(job)
+            let accepted = closed.withLock { closed in
+                if !closed { writerQueue.append(job) }
+                return !closed
+            }
+            if !accepted { continuation.resume(throwing: DatabaseError(extendedCode: SQLITE_MISUSE, message: "the database is closed")) }
         }
     }
 
     /// Runs `body` on a reader connection, in a read transaction (one consistent snapshot).
     package func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            readerQueue.append(
-                ReadJob { db in
-                    do {
-                        let value = try db.inTransaction(.deferred) { db in try body(db) }
-                        continuation.resume(returning: value)
-                    } catch {
-                        continuation.resume(throwing: error)
-                    }
-                })
+            let job = ReadJob { db in
+                do {
+                    let value = try db.inTransaction(.deferred) { db in try body(db) }
+                    continuation.resume(returning: value)
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+            let accepted = closed.withLock { closed in
+                if !closed { readerQueue.append(job) }
+                return !closed
+            }
+            if !accepted { continuation.resume(throwing: DatabaseError(extendedCode: SQLITE_MISUSE, message: "the database is closed")) }
         }
     }
 
     /// Finishes the queued writes, closes the readers, checkpoints and closes the writer.
     package func close() async {
+        let alreadyClosed = closed.withLock { closed in
+            defer { closed = true }
+            return closed
+        }
+        guard !alreadyClosed else { return }
         for _ in 0..<max(1, configuration.readerCount) {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 readerQueue.append(ReadJob(body: nil, done: { continuation.resume() }))
