@@ -59,6 +59,8 @@ import Testing
             let r = try await s.store.createRecord(
                 NewRecord(type: "note", content: [:], permissions: [.entity(id: w.entityId, read: false, write: true)]), as: s.owner)
             #expect(await storeError { _ = try await s.store.record(r.id, as: w) }?.isNotFound == true)
+            // …but the write grant itself works (SPEC §4: write without read is allowed).
+            #expect(try await s.store.patchRecord(r.id, patch: ["a": 1], as: w).version == 2)
         }
     }
 
