@@ -16,8 +16,10 @@ package final class DatabasePool: Sendable {
     package let configuration: DatabaseConfiguration
     private let writerQueue = JobQueue<WriteJob>()
     private let readerQueue = JobQueue<ReadJob>()
-    /// Set once `close()` starts; later jobs fail at once instead of waiting for a stopped thread.
+    /// Set once `close()` starts.
     private let closed = Mutex(false)
+    /// Reader threads still running, and who waits for them to end.
+    private let readerThreads = Mutex<(running: Int, waiter: CheckedContinuation<Void, Never>?)>((0, nil))
 
     private init(path: String, configuration: DatabaseConfiguration) {
         self.path = path
@@ -66,10 +68,16 @@ package final class DatabasePool: Sendable {
         try db.executeScript("PRAGMA synchronous = \(configuration.durability == .full ? "FULL" : "NORMAL")")
         try db.executeScript("PRAGMA foreign_keys = ON")
         try db.executeScript("PRAGMA temp_store = MEMORY")
+        try Self.tune(db, cacheKiB: 65536)
         guard try db.pragmaText("quick_check") == "ok" else {
             throw DatabaseError(extendedCode: SQLITE_CORRUPT, message: "the database file failed its quick check")
         }
         try migrations.migrate(db)
+    }
+
+    /// Page cache and memory-mapped I/O: reads of hot pages then cost no system call.
+    static func tune(_ db: Database, cacheKiB: Int) throws {
+        try db.executeScript("PRAGMA cache_size = -\(cacheKiB); PRAGMA mmap_size = 1073741824")
     }
 
     private func runWriter(_ db: Database) {
@@ -107,24 +115,31 @@ package final class DatabasePool: Sendable {
         let path = self.path
         let timeout = configuration.busyTimeoutMilliseconds
         let queue = readerQueue
+        readerThreads.withLock { $0.running += 1 }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let thread = Thread {
+            let thread = Thread { [self] in
                 let db: Database
                 do {
                     db = try Database(path: path, mode: .readOnly, busyTimeoutMilliseconds: timeout)
+                    try DatabasePool.tune(db, cacheKiB: 16384)
                 } catch {
+                    self.readerThreads.withLock { $0.running -= 1 }
                     continuation.resume(throwing: error)
                     return
                 }
                 continuation.resume()
                 while true {
-                    let job = queue.take()
-                    guard let body = job.body else {
-                        job.done()
-                        return
-                    }
-                    body(db)
+                    // Under load a reader takes several queued reads per wake-up; an empty batch
+                    // means the pool is closing.
+                    let jobs = queue.takeAll(limit: 8)
+                    if jobs.isEmpty { break }
+                    for job in jobs { job.body(db) }
                 }
+                let waiter = self.readerThreads.withLock { state -> CheckedContinuation<Void, Never>? in
+                    state.running -= 1
+                    return state.running == 0 ? state.waiter : nil
+                }
+                waiter?.resume()
             }
             thread.name = "stack.db.reader.\(index)"
             thread.start()
@@ -158,11 +173,10 @@ package final class DatabasePool: Sendable {
                         continuation.resume(returning: result.value!)
                     }
                 })
-            let accepted = closed.withLock { closed in
-                if !closed { writerQueue.append(job) }
-                return !closed
+            // A closed queue refuses the job, so it fails at once instead of waiting for a stopped thread.
+            if !writerQueue.append(job) {
+                continuation.resume(throwing: DatabaseError(extendedCode: SQLITE_MISUSE, message: "the database is closed"))
             }
-            if !accepted { continuation.resume(throwing: DatabaseError(extendedCode: SQLITE_MISUSE, message: "the database is closed")) }
         }
     }
 
@@ -177,11 +191,9 @@ package final class DatabasePool: Sendable {
                     continuation.resume(throwing: error)
                 }
             }
-            let accepted = closed.withLock { closed in
-                if !closed { readerQueue.append(job) }
-                return !closed
+            if !readerQueue.append(job) {
+                continuation.resume(throwing: DatabaseError(extendedCode: SQLITE_MISUSE, message: "the database is closed"))
             }
-            if !accepted { continuation.resume(throwing: DatabaseError(extendedCode: SQLITE_MISUSE, message: "the database is closed")) }
         }
     }
 
@@ -192,19 +204,22 @@ package final class DatabasePool: Sendable {
             return closed
         }
         guard !alreadyClosed else { return }
-        for _ in 0..<max(1, configuration.readerCount) {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                readerQueue.append(ReadJob(body: nil, done: { continuation.resume() }))
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done = readerThreads.withLock { state -> Bool in
+                if state.running == 0 { return true }
+                state.waiter = continuation
+                return false
             }
+            readerQueue.close(with: [])
+            if done { continuation.resume() }
         }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            writerQueue.append(WriteJob(kind: .close, body: { _ in }, completion: { _ in continuation.resume() }))
+            writerQueue.close(with: [WriteJob(kind: .close, body: { _ in }, completion: { _ in continuation.resume() })])
         }
     }
 }
 
-/// One read waiting for a reader thread; `body == nil` stops the thread that takes it.
+/// One read waiting for a reader thread.
 struct ReadJob: @unchecked Sendable {  // the closure is run once, on the reader thread that takes it
-    var body: ((Database) -> Void)?
-    var done: () -> Void = {}
+    var body: (Database) -> Void
 }
