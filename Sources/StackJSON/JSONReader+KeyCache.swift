@@ -23,21 +23,39 @@ extension JSONReader {
         cache.deallocate()
     }
 
-    /// The string for the escape-free, already validated key at `start..<start+length`: the
-    /// remembered one when the same bytes were seen before (objects in an array usually repeat
-    /// their keys), else a new one, remembered in the slot its fingerprint selects.
+    /// The string for the escape-free ASCII key at `start..<start+length`: the remembered one
+    /// when the same bytes were seen before (objects in an array usually repeat their keys), else
+    /// a new one, remembered. Each key has two candidate slots, so two keys whose fingerprints
+    /// select the same slot do not evict each other on every object.
     @inline(__always) func cachedKey(
         _ cache: UnsafeMutablePointer<KeyCacheEntry>, start: Int, length: Int, fingerprint: UInt64
     ) -> String {
-        let slot = cache + Int(truncatingIfNeeded: fingerprint >> 56) & (JSONReader.keyCacheSize - 1)
-        if slot.pointee.fingerprint == fingerprint && slot.pointee.length == length
-            && JSONReader.bytesEqual(bytes + slot.pointee.offset, bytes + start, length)
-        {
-            return slot.pointee.string
-        }
+        let mixed = fingerprint &* 0x9E37_79B9_7F4A_7C15
+        let first = cache + Int(truncatingIfNeeded: mixed >> 56) & (JSONReader.keyCacheSize - 1)
+        let second = cache + (Int(truncatingIfNeeded: mixed >> 56) ^ 1) & (JSONReader.keyCacheSize - 1)
+        if matches(first, start: start, length: length, fingerprint: fingerprint) { return first.pointee.string }
+        if matches(second, start: start, length: length, fingerprint: fingerprint) { return second.pointee.string }
         let string = String(decoding: UnsafeBufferPointer(start: bytes + start, count: length), as: UTF8.self)
-        slot.pointee = KeyCacheEntry(fingerprint: fingerprint, offset: start, length: length, string: string)
+        // Fill an empty candidate; when both are taken, the first slot's key moves to the second.
+        let entry = KeyCacheEntry(fingerprint: fingerprint, offset: start, length: length, string: string)
+        if first.pointee.length < 0 {
+            first.pointee = entry
+        } else if second.pointee.length < 0 {
+            second.pointee = entry
+        } else {
+            second.pointee = first.pointee
+            first.pointee = entry
+        }
         return string
+    }
+
+    /// Whether a slot holds the key with these bytes. A short key's fingerprint is its bytes (see
+    /// `fingerprint`); only longer keys need a byte compare.
+    @inline(__always) func matches(
+        _ slot: UnsafeMutablePointer<KeyCacheEntry>, start: Int, length: Int, fingerprint: UInt64
+    ) -> Bool {
+        slot.pointee.fingerprint == fingerprint && slot.pointee.length == length
+            && (length < 8 || JSONReader.bytesEqual(bytes + slot.pointee.offset, bytes + start, length))
     }
 
     @inline(__always) static func bytesEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {

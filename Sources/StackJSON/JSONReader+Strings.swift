@@ -8,31 +8,28 @@ extension JSONReader {
         var seen: UInt64 = 0  // OR of the bytes scanned, to know whether any was non-ASCII
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
-        // Eight bytes at a time while none is a quote, a backslash or a control character.
+        // Eight bytes at a time: find the first quote, backslash or control character (the lowest
+        // flag of these "has a zero byte" tests is exact; only flags above it can be false).
         while pos + 8 <= end {
-            let w = UnsafeRawPointer(bytes + pos).loadUnaligned(as: UInt64.self)
+            let w = UInt64(littleEndian: UnsafeRawPointer(bytes + pos).loadUnaligned(as: UInt64.self))
             let quote = w ^ (ones &* 0x22)
             let backslash = w ^ (ones &* 0x5C)
-            let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((w &- ones &* 0x20) & ~w)
-            if special & highs != 0 { break }
-            seen |= w
-            pos += 8
+            let special = (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((w &- ones &* 0x20) & ~w))
+                & highs
+            if special == 0 {
+                seen |= w
+                pos += 8
+                continue
+            }
+            let index = special.trailingZeroBitCount >> 3
+            if index > 0 { seen |= w & (~0 >> UInt64(64 - index * 8)) }
+            pos += index
+            if bytes[pos] == UInt8(ascii: "\"") { return try finishString(start: start, isKey: isKey, seen: seen) }
+            break  // a backslash or a control character: handled below
         }
         while pos < end {
             let c = bytes[pos]
-            if c == UInt8(ascii: "\"") {
-                let slice = UnsafeBufferPointer(start: bytes + start, count: pos - start)
-                pos += 1
-                let fingerprint = JSONReader.fingerprint(slice)
-                lastFingerprint = fingerprint
-                if seen & highs != 0 && !JSONReader.isValidUTF8(slice) {
-                    throw fail("invalid UTF-8 in string", at: start + JSONReader.invalidUTF8Offset(slice))
-                }
-                if isKey, let keyCache {
-                    return cachedKey(keyCache, start: start, length: slice.count, fingerprint: fingerprint)
-                }
-                return String(decoding: slice, as: UTF8.self)
-            }
+            if c == UInt8(ascii: "\"") { return try finishString(start: start, isKey: isKey, seen: seen) }
             if c == UInt8(ascii: "\\") { break }
             if c < 0x20 { throw fail("control character in string (must be escaped as \\u00XX)", at: pos) }
             seen |= UInt64(c)
@@ -42,13 +39,29 @@ extension JSONReader {
         return try parseEscapedString(open: open, verbatimEnd: pos, seen: seen)
     }
 
+    /// Makes the string for the escape-free bytes `start..<pos` (`pos` at the closing quote).
+    @inline(__always) private mutating func finishString(start: Int, isKey: Bool, seen: UInt64) throws(JSONParseError) -> String {
+        let slice = UnsafeBufferPointer(start: bytes + start, count: pos - start)
+        pos += 1
+        let fingerprint = JSONReader.fingerprint(slice, canOverread: start + 8 <= end)
+        lastFingerprint = fingerprint
+        if seen & 0x8080_8080_8080_8080 != 0 {
+            let bad = JSONReader.invalidUTF8Offset(slice)
+            if bad < slice.count { throw fail("invalid UTF-8 in string", at: start + bad) }
+            return String(decoding: slice, as: UTF8.self)
+        }
+        if isKey, let keyCache {
+            return cachedKey(keyCache, start: start, length: slice.count, fingerprint: fingerprint)
+        }
+        return String(decoding: slice, as: UTF8.self)
+    }
+
     /// The slow path for a string with escapes; `start..<verbatimEnd` is escape-free.
     private mutating func parseEscapedString(open: Int, verbatimEnd: Int, seen: UInt64) throws(JSONParseError) -> String {
         let start = open + 1
         var nonASCII = seen & 0x8080_8080_8080_8080 != 0
-        var out = [UInt8]()
-        out.reserveCapacity(verbatimEnd - start + 16)
-        out.append(contentsOf: UnsafeBufferPointer(start: bytes + start, count: verbatimEnd - start))
+        unescaped.removeAll()
+        unescaped.write(bytes + start, count: verbatimEnd - start)
         while pos < end {
             let c = bytes[pos]
             switch c {
@@ -60,35 +73,41 @@ extension JSONReader {
                     let bad = JSONReader.invalidUTF8Offset(raw)
                     if bad < raw.count { throw fail("invalid UTF-8 in string", at: start + bad) }
                 }
-                return out.withUnsafeBufferPointer { buffer in
-                    lastFingerprint = JSONReader.fingerprint(buffer)
-                    return String(decoding: buffer, as: UTF8.self)
-                }
+                lastFingerprint = JSONReader.fingerprint(unescaped.bytes, canOverread: false)
+                return String(decoding: unescaped.bytes, as: UTF8.self)
             case UInt8(ascii: "\\"):
                 pos += 1
                 guard pos < end else { throw fail("unterminated string", at: open) }
                 let e = bytes[pos]
                 pos += 1
                 switch e {
-                case UInt8(ascii: "\""): out.append(0x22)
-                case UInt8(ascii: "\\"): out.append(0x5C)
-                case UInt8(ascii: "/"): out.append(0x2F)
-                case UInt8(ascii: "b"): out.append(0x08)
-                case UInt8(ascii: "f"): out.append(0x0C)
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "r"): out.append(0x0D)
-                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "\""): unescaped.write(0x22)
+                case UInt8(ascii: "\\"): unescaped.write(0x5C)
+                case UInt8(ascii: "/"): unescaped.write(0x2F)
+                case UInt8(ascii: "b"): unescaped.write(0x08)
+                case UInt8(ascii: "f"): unescaped.write(0x0C)
+                case UInt8(ascii: "n"): unescaped.write(0x0A)
+                case UInt8(ascii: "r"): unescaped.write(0x0D)
+                case UInt8(ascii: "t"): unescaped.write(0x09)
                 case UInt8(ascii: "u"):
                     let scalar = try parseUnicodeEscape()
-                    out.append(contentsOf: UTF8.encode(scalar)!)
+                    for unit in UTF8.encode(scalar)! { unescaped.write(unit) }
                 default:
                     throw fail("invalid escape '\\\(Character(Unicode.Scalar(e)))' in string", at: pos - 2)
                 }
             default:
-                if c < 0x20 { throw fail("control character in string (must be escaped as \\u00XX)", at: pos) }
-                if c >= 0x80 { nonASCII = true }
-                out.append(c)
-                pos += 1
+                // A run of plain bytes up to the next quote, backslash or control character.
+                let runStart = pos
+                while pos < end {
+                    let b = bytes[pos]
+                    if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 { break }
+                    if b >= 0x80 { nonASCII = true }
+                    pos += 1
+                }
+                if pos == runStart {
+                    throw fail("control character in string (must be escaped as \\u00XX)", at: pos)
+                }
+                unescaped.write(bytes + runStart, count: pos - runStart)
             }
         }
         throw fail("unterminated string", at: open)
@@ -131,37 +150,62 @@ extension JSONReader {
         return Unicode.Scalar(first)!
     }
 
-    /// Whether `slice` is well-formed UTF-8 (the standard library's strict validation).
-    static func isValidUTF8(_ slice: UnsafeBufferPointer<UInt8>) -> Bool {
-        String(validating: slice, as: UTF8.self) != nil
-    }
-
-    /// The offset of the first byte of the first invalid UTF-8 sequence, or `count` when valid.
+    /// The offset of the first byte of the first ill-formed UTF-8 sequence, or `count` when the
+    /// bytes are well-formed (Unicode §3.9, table 3-7): no overlong forms, no encoded surrogates,
+    /// nothing past U+10FFFF, no truncated or stray continuation bytes.
     static func invalidUTF8Offset(_ slice: UnsafeBufferPointer<UInt8>) -> Int {
-        var iterator = slice.makeIterator()
-        var parser = Unicode.UTF8.ForwardParser()
-        var offset = 0
-        while true {
-            switch parser.parseScalar(from: &iterator) {
-            case .valid(let e): offset += e.count
-            case .emptyInput, .error: return offset
+        guard let p = slice.baseAddress else { return 0 }
+        let n = slice.count
+        var i = 0
+        @inline(__always) func isContinuation(_ offset: Int) -> Bool { offset < n && p[offset] & 0xC0 == 0x80 }
+        while i < n {
+            let lead = p[i]
+            if lead < 0x80 {
+                i += 1
+            } else if lead < 0xC2 {
+                return i  // a stray continuation byte, or an overlong two-byte form
+            } else if lead < 0xE0 {
+                guard isContinuation(i + 1) else { return i }
+                i += 2
+            } else if lead < 0xF0 {
+                guard isContinuation(i + 1), isContinuation(i + 2) else { return i }
+                let second = p[i + 1]
+                if lead == 0xE0 && second < 0xA0 { return i }  // overlong
+                if lead == 0xED && second >= 0xA0 { return i }  // a surrogate
+                i += 3
+            } else if lead < 0xF5 {
+                guard isContinuation(i + 1), isContinuation(i + 2), isContinuation(i + 3) else { return i }
+                let second = p[i + 1]
+                if lead == 0xF0 && second < 0x90 { return i }  // overlong
+                if lead == 0xF4 && second >= 0x90 { return i }  // past U+10FFFF
+                i += 4
+            } else {
+                return i
             }
         }
+        return n
     }
 
-    /// A digest of a key's UTF-8 (length and its first and last eight bytes): equal keys have
-    /// equal fingerprints, so most distinct keys are told apart without comparing strings.
-    @inline(__always) static func fingerprint(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    /// A digest of a key's UTF-8: equal keys have equal fingerprints, so most distinct keys are
+    /// told apart without comparing strings. A key shorter than 8 bytes is its own fingerprint
+    /// (its bytes, little-endian, and its length in the top byte), so equal fingerprints of
+    /// equal short lengths mean equal bytes. Longer keys mix their length and first and last
+    /// eight bytes. `canOverread` allows reading 8 bytes from the start of a short key.
+    @inline(__always) static func fingerprint(_ key: UnsafeBufferPointer<UInt8>, canOverread: Bool) -> UInt64 {
         let n = key.count
         guard let p = key.baseAddress, n > 0 else { return 0 }
-        var head: UInt64 = 0
-        var tail: UInt64 = 0
-        if n >= 8 {
-            head = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
-            tail = UnsafeRawPointer(p + n - 8).loadUnaligned(as: UInt64.self)
-        } else {
-            for i in 0..<n { head = head << 8 | UInt64(p[i]) }
+        if n < 8 {
+            var head: UInt64 = 0
+            if canOverread {
+                head = UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
+                head &= ~0 >> UInt64(64 - n * 8)
+            } else {
+                for i in 0..<n { head |= UInt64(p[i]) << UInt64(i * 8) }
+            }
+            return head | UInt64(n) << 56
         }
+        let head = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
+        let tail = UnsafeRawPointer(p + n - 8).loadUnaligned(as: UInt64.self)
         return (head &* 0x9E37_79B9_7F4A_7C15) ^ (tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(n)
     }
 }

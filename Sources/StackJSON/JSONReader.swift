@@ -17,7 +17,7 @@ struct JSONReader {
         var fingerprintStart: Int
     }
 
-    var frames: [Frame] = []
+    var frames = ScratchStack<Frame>(capacity: 16)
     /// Elements of the open arrays.
     var values = ScratchStack<JSON>(capacity: 64)
     /// Members of the open objects.
@@ -29,6 +29,8 @@ struct JSONReader {
     var fingerprints = ScratchStack<UInt64>(capacity: 64)
     /// Set by `parseString` for the string it just returned.
     var lastFingerprint: UInt64 = 0
+    /// Where `parseString` decodes strings with escapes.
+    var unescaped = JSONWriter(capacity: 64)
     /// Recently seen keys (see `cachedKey`); only for inputs where it pays off.
     let keyCache: UnsafeMutablePointer<KeyCacheEntry>?
 
@@ -41,6 +43,8 @@ struct JSONReader {
 
     func release() {
         if let keyCache { JSONReader.releaseKeyCache(keyCache) }
+        unescaped.release()
+        frames.release()
         values.release()
         members.release()
         pendingKeys.release()
@@ -89,25 +93,38 @@ struct JSONReader {
         return value
     }
 
-    /// The main loop: parses a value, descending into containers with an explicit stack.
+    /// The innermost open container (the root frame when none is open).
+    @inline(__always) var top: Frame { frames.base[frames.count - 1] }
+
+    /// Adds a finished value to the innermost open container (to the root frame at the top level).
+    @inline(__always) mutating func emit(_ value: consuming JSON) {
+        if top.isObject {
+            members.push((pendingKeys.popLast(), value))
+        } else {
+            values.push(value)
+        }
+    }
+
+    /// The main loop: parses a value, descending into containers with an explicit stack. Every
+    /// finished value goes straight onto the scratch stacks; the root frame collects the document.
     mutating func parseValue() throws(JSONParseError) -> JSON {
-        var value: JSON
+        frames.push(Frame(isObject: false, start: 0, fingerprintStart: 0))  // the root frame
         outer: while true {
             // Parse the start of a value.
             skipWhitespace()
             guard pos < end else { throw unexpectedValue(at: pos) }
             switch bytes[pos] {
             case UInt8(ascii: "\""):
-                value = .string(try parseString(isKey: false))
+                emit(.string(try parseString(isKey: false)))
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                value = .number(try parseNumber())
+                emit(.number(try parseNumber()))
             case UInt8(ascii: "{"):
                 try openContainer(isObject: true)
                 skipWhitespace()
                 if pos < end && bytes[pos] == UInt8(ascii: "}") {
                     pos += 1
-                    frames.removeLast()
-                    value = .object(JSONObject())
+                    frames.pop(to: frames.count - 1)
+                    emit(.object(JSONObject()))
                 } else {
                     try parseKey(afterComma: false)
                     continue outer
@@ -117,32 +134,28 @@ struct JSONReader {
                 skipWhitespace()
                 if pos < end && bytes[pos] == UInt8(ascii: "]") {
                     pos += 1
-                    frames.removeLast()
-                    value = .array([])
+                    frames.pop(to: frames.count - 1)
+                    emit(.array([]))
                 } else {
                     continue outer
                 }
             case UInt8(ascii: "t"):
                 try expectLiteral("true")
-                value = .bool(true)
+                emit(.bool(true))
             case UInt8(ascii: "f"):
                 try expectLiteral("false")
-                value = .bool(false)
+                emit(.bool(false))
             case UInt8(ascii: "n"):
                 try expectLiteral("null")
-                value = .null
+                emit(.null)
             default:
                 throw unexpectedValue(at: pos)
             }
 
-            // Attach the finished value to its container, closing containers as they end.
+            // After a value: a separator continues its container, a bracket closes it.
             while true {
-                guard let frame = frames.last else { return value }
-                if frame.isObject {
-                    members.push((pendingKeys.popLast(), value))
-                } else {
-                    values.push(value)
-                }
+                if frames.count == 1 { return values.popLast() }  // the document is complete
+                let frame = top
                 skipWhitespace()
                 guard pos < end else {
                     throw fail("unexpected end of input in \(frame.isObject ? "object" : "array")", at: pos)
@@ -150,28 +163,26 @@ struct JSONReader {
                 let c = bytes[pos]
                 pos += 1
                 if c == UInt8(ascii: ",") {
+                    skipWhitespace()
                     if frame.isObject {
-                        skipWhitespace()
                         try parseKey(afterComma: true)
-                    } else {
-                        skipWhitespace()
-                        if pos < end && bytes[pos] == UInt8(ascii: "]") {
-                            throw fail("trailing comma in array", at: pos - 1)
-                        }
+                    } else if pos < end && bytes[pos] == UInt8(ascii: "]") {
+                        throw fail("trailing comma in array", at: pos - 1)
                     }
                     continue outer
                 }
-                frames.removeLast()
                 if frame.isObject {
                     guard c == UInt8(ascii: "}") else {
                         throw fail(describe(at: pos - 1) + " in object, expected ',' or '}'", at: pos - 1)
                     }
-                    value = .object(closeObject(frame))
+                    frames.pop(to: frames.count - 1)
+                    emit(.object(closeObject(frame)))
                 } else {
                     guard c == UInt8(ascii: "]") else {
                         throw fail(describe(at: pos - 1) + " in array, expected ',' or ']'", at: pos - 1)
                     }
-                    value = .array(values.popArray(from: frame.start))
+                    frames.pop(to: frames.count - 1)
+                    emit(.array(values.popArray(from: frame.start)))
                 }
             }
         }
@@ -179,11 +190,11 @@ struct JSONReader {
 
     /// Consumes `[` or `{` and opens a frame, enforcing the depth limit.
     @inline(__always) mutating func openContainer(isObject: Bool) throws(JSONParseError) {
-        if frames.count >= maxDepth {
+        if frames.count > maxDepth {  // the root frame is not a level
             throw fail("nesting deeper than the limit of \(maxDepth) levels", at: pos)
         }
         pos += 1
-        frames.append(Frame(
+        frames.push(Frame(
             isObject: isObject, start: isObject ? members.count : values.count, fingerprintStart: fingerprints.count))
     }
 
@@ -196,15 +207,51 @@ struct JSONReader {
             if pos >= end { throw fail("unexpected end of input, expected a property name", at: pos) }
             throw fail(describe(at: pos) + ", expected a property name in double quotes", at: pos)
         }
-        let key = try parseString(isKey: true)
-        pendingKeys.push(key)
-        fingerprints.push(lastFingerprint)
+        if let length = shortASCIIKeyLength() {
+            // The common case: a short key of plain ASCII (in a large input, most likely seen before).
+            let start = pos + 1
+            let key = UnsafeBufferPointer(start: bytes + start, count: length)
+            let fingerprint = JSONReader.fingerprint(key, canOverread: true)
+            if let keyCache {
+                pendingKeys.push(cachedKey(keyCache, start: start, length: length, fingerprint: fingerprint))
+            } else {
+                pendingKeys.push(String(decoding: key, as: UTF8.self))
+            }
+            fingerprints.push(fingerprint)
+            pos = start + length + 1
+        } else {
+            pendingKeys.push(try parseString(isKey: true))
+            fingerprints.push(lastFingerprint)
+        }
         skipWhitespace()
         guard pos < end, bytes[pos] == UInt8(ascii: ":") else {
             if pos >= end { throw fail("unexpected end of input, expected ':'", at: pos) }
             throw fail(describe(at: pos) + ", expected ':' after property name", at: pos)
         }
         pos += 1
+    }
+
+    /// The length of the string at `pos` when it closes within 16 bytes and holds only printable
+    /// ASCII other than `\` (so it needs no decoding or validation), else `nil`.
+    @inline(__always) func shortASCIIKeyLength() -> Int? {
+        guard pos + 17 <= end else { return nil }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        var offset = 0
+        while offset < 16 {
+            let w = UInt64(littleEndian: UnsafeRawPointer(bytes + pos + 1 + offset).loadUnaligned(as: UInt64.self))
+            let quote = w ^ (ones &* 0x22)
+            let backslash = w ^ (ones &* 0x5C)
+            // Quotes, backslashes, control characters and non-ASCII bytes; the lowest flag is exact.
+            let flags = (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((w &- ones &* 0x20) & ~w) | w)
+                & highs
+            if flags != 0 {
+                let length = offset + flags.trailingZeroBitCount >> 3
+                return bytes[pos + 1 + length] == UInt8(ascii: "\"") ? length : nil
+            }
+            offset += 8
+        }
+        return nil
     }
 
     /// Moves the closing object's members off the scratch stacks. Duplicate keys (rare) take

@@ -40,6 +40,11 @@ final class ECMARegex: @unchecked Sendable {
                 case "D": out += inClass ? "\\x{0}-/:-\\x{10FFFF}" : "[^0-9]"
                 case "w": out += inClass ? "a-zA-Z0-9_" : "[a-zA-Z0-9_]"
                 case "W": out += inClass ? "\\x{0}-/:-@\\[-^`{-\\x{10FFFF}" : "[^a-zA-Z0-9_]"
+                case "s":
+                    // ECMA-262 white space includes U+FEFF, which ICU's \s does not.
+                    out += inClass ? "\\s\\x{FEFF}" : "[\\s\\x{FEFF}]"
+                case "S":
+                    if inClass { out += "\\S" } else { out += "[^\\s\\x{FEFF}]" }
                 case "c":
                     // \cX: the control character X % 32.
                     guard let x = it.first, x.properties.isAlphabetic, x.isASCII else { return nil }
@@ -77,6 +82,18 @@ final class ECMARegex: @unchecked Sendable {
                     inClass = false
                 }
             case "$": out += "\\z"
+            case "(":
+                out += "("
+                // Groups ECMA-262 knows: (?: (?= (?! (?<= (?<! (?<name>; not inline flags or comments.
+                if it.first == "?" {
+                    let next = it.dropFirst().first
+                    let afterNext = it.dropFirst(2).first
+                    switch next {
+                    case ":", "=", "!": break
+                    case "<" where afterNext == "=" || afterNext == "!" || afterNext?.properties.isAlphabetic == true: break
+                    default: return nil
+                    }
+                }
             default: out.unicodeScalars.append(c)
             }
         }

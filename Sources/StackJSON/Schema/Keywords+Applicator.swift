@@ -164,11 +164,14 @@ extension SchemaValidator {
     /// `properties`, `patternProperties`, `additionalProperties` over the members, in member order.
     mutating func evaluateMembers(_ m: ObjectMembers, _ o: JSONObject, _ annotations: inout Annotations?) -> Bool {
         var valid = true
-        var i = 0
-        for (key, member) in o {
-            defer { i += 1 }
+        var hint = 0
+        let keys = o.keys
+        let values = o.values
+        for i in keys.indices {
+            let key = keys[i]
+            let member = values[i]
             var matched = false
-            if let s = m.property(named: key) {
+            if let s = m.property(named: key, hint: &hint) {
                 matched = true
                 if !evaluateChild(s, member, .key(key)) {
                     valid = false

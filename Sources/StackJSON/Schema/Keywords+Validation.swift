@@ -44,7 +44,10 @@ extension SchemaValidator {
             report(keyword.path, "must be at most \(limit) \(limit == 1 ? "character" : "characters")")
             return false
         case .minLength(let limit):
-            guard case .string(let s) = value, s.unicodeScalars.count < limit else { return true }
+            // A code point takes at most four UTF-8 bytes, so long strings pass without counting.
+            guard case .string(let s) = value, s.utf8.count < limit &* 4, s.unicodeScalars.count < limit else {
+                return true
+            }
             report(keyword.path, "must be at least \(limit) \(limit == 1 ? "character" : "characters")")
             return false
         case .pattern(let regex):
@@ -107,7 +110,8 @@ extension SchemaValidator {
     static func isMultiple(_ n: JSONNumber, of divisor: JSONNumber) -> Bool {
         if case .int(let a) = n, case .int(let b) = divisor { return b != 0 && a % b == 0 }
         let quotient = n.doubleValue / divisor.doubleValue
-        guard quotient.isFinite else { return false }
+        // On overflow the remainder (exact in binary floating point) decides: 1e308 is a multiple of 0.5.
+        guard quotient.isFinite else { return n.doubleValue.truncatingRemainder(dividingBy: divisor.doubleValue) == 0 }
         if quotient.rounded() == quotient && abs(quotient) >= 1e15 { return true }
         guard let x = Decimal(string: n.description), let d = Decimal(string: divisor.description) else {
             return quotient.rounded() == quotient
@@ -164,7 +168,8 @@ extension JSON {
     func schemaEquals(_ other: JSON) -> Bool {
         switch (self, other) {
         case (.string(let a), .string(let b)):
-            return a.utf8.elementsEqual(b.utf8)
+            // `==` is canonical equivalence, coarser than code-point equality: a fast first test.
+            return a == b && a.utf8.elementsEqual(b.utf8)
         case (.array(let a), .array(let b)):
             guard a.count == b.count else { return false }
             for i in a.indices where !a[i].schemaEquals(b[i]) { return false }

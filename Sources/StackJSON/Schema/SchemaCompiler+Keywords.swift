@@ -92,6 +92,24 @@ extension SchemaCompiler {
                     deps.append((name, try compile(SchemaLocation(doc: location.doc, pointer: kp.appending(name)))))
                 }
                 keywords.append(Keyword(path: kp, kind: .dependentSchemas(deps)))
+            case "dependencies":
+                // The draft 7 keyword, split into dependentRequired/dependentSchemas (Core 2020-12 Appendix C).
+                guard case .object(let members) = value else { throw invalid(key, "\"dependencies\" must be an object") }
+                var required: [(String, [String])] = []
+                var schemas: [(String, Int)] = []
+                for (name, member) in members {
+                    if case .array = member {
+                        required.append((name, try stringArray(key, member)))
+                    } else {
+                        schemas.append((name, try compile(SchemaLocation(doc: location.doc, pointer: kp.appending(name)))))
+                    }
+                }
+                if !required.isEmpty && vocab.contains(.validation) {
+                    keywords.append(Keyword(path: kp, kind: .dependentRequired(required)))
+                }
+                if !schemas.isEmpty && vocab.contains(.applicator) {
+                    keywords.append(Keyword(path: kp, kind: .dependentSchemas(schemas)))
+                }
             case "properties", "patternProperties", "additionalProperties":
                 guard vocab.contains(.applicator), !didObjectMembers else { continue }
                 didObjectMembers = true

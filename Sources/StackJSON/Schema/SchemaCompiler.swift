@@ -149,7 +149,7 @@ struct SchemaCompiler {
                     let elementAt = SchemaLocation(doc: location.doc, pointer: at.pointer.appending(i))
                     index(element, elementAt, base: base, resource: resource, alias: nil)
                 }
-            case "$defs", "definitions", "properties", "patternProperties", "dependentSchemas":
+            case "$defs", "definitions", "properties", "patternProperties", "dependentSchemas", "dependencies":
                 guard case .object(let members) = child else { continue }
                 for (name, member) in members {
                     let memberAt = SchemaLocation(doc: location.doc, pointer: at.pointer.appending(name))

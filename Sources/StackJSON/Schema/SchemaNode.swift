@@ -88,10 +88,16 @@ struct TypeMask: OptionSet, Sendable {
     }
 }
 
-/// A compiled keyword and where it is in the schema (its error `keywordPath`).
-struct Keyword: Sendable {
+/// A compiled keyword and where it is in the schema (its error `keywordPath`). A class, so that
+/// evaluation passes one reference instead of copying the payload.
+final class Keyword: Sendable {
     let path: JSONPointer
     let kind: Kind
+
+    init(path: JSONPointer, kind: Kind) {
+        self.path = path
+        self.kind = kind
+    }
 
     enum Kind: Sendable {
         // Validation vocabulary
@@ -137,16 +143,41 @@ struct Keyword: Sendable {
 
 /// `properties`, `patternProperties` and `additionalProperties` together, since the last depends
 /// on the other two (JSON Schema Core 2020-12 §10.3.2.3).
-struct ObjectMembers: Sendable {
+final class ObjectMembers: Sendable {
     let properties: [(name: String, node: Int)]
     let propertyIndex: [String: Int]?  // name → position in `properties`, for large schemas
     let patterns: [(regex: ECMARegex, node: Int)]
     let additional: Int?
     let additionalPath: JSONPointer
 
-    func property(named key: String) -> Int? {
+    init(
+        properties: [(name: String, node: Int)], propertyIndex: [String: Int]?, patterns: [(regex: ECMARegex, node: Int)],
+        additional: Int?, additionalPath: JSONPointer
+    ) {
+        self.properties = properties
+        self.propertyIndex = propertyIndex
+        self.patterns = patterns
+        self.additional = additional
+        self.additionalPath = additionalPath
+    }
+
+    /// The subschema for member `key`. `hint` is where the previous lookup matched: records
+    /// usually list members in schema order, so scanning from there usually hits at once.
+    @inline(__always) func property(named key: String, hint: inout Int) -> Int? {
         if let propertyIndex { return propertyIndex[key].map { properties[$0].node } }
-        for p in properties where p.name == key { return p.node }
+        let n = properties.count
+        if n == 0 { return nil }
+        let length = key.utf8.count
+        var i = hint < n ? hint : 0
+        for _ in 0..<n {
+            let p = properties[i]
+            if p.name.utf8.count == length && p.name == key {
+                hint = i + 1
+                return p.node
+            }
+            i += 1
+            if i == n { i = 0 }
+        }
         return nil
     }
 }
