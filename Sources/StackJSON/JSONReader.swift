@@ -1,7 +1,7 @@
 /// The parser's state over one input buffer (see ``JSONParser`` for the grammar it enforces).
 ///
 /// Containers are parsed without recursion: `frames` records each open array or object, and the
-/// elements of all open containers sit on the `values`/`keys` scratch stacks until their
+/// elements of all open containers sit on the `values`/`members` scratch stacks until their
 /// container closes and moves them into exactly sized arrays.
 struct JSONReader {
     let bytes: UnsafePointer<UInt8>
