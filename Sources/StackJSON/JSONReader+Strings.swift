@@ -150,6 +150,28 @@ extension JSONReader {
         return Unicode.Scalar(first)!
     }
 
+    /// A string from bytes already known to be well-formed UTF-8. Up to 15 bytes (Swift's small
+    /// strings, stored inline) it fills the string directly: `String(decoding:as:)` would first
+    /// run a separate validation pass. (The standard library still checks; it cannot be fooled.)
+    @inline(__always) static func makeString(_ utf8: UnsafeBufferPointer<UInt8>) -> String {
+        let n = utf8.count
+        guard let source = utf8.baseAddress, n <= 15 else { return String(decoding: utf8, as: UTF8.self) }
+        return String(unsafeUninitializedCapacity: n) { buffer in
+            let target = UnsafeMutableRawPointer(buffer.baseAddress!)
+            let from = UnsafeRawPointer(source)
+            if n >= 8 {  // two overlapping 8-byte moves
+                target.storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
+                target.storeBytes(of: from.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self), toByteOffset: n - 8, as: UInt64.self)
+            } else if n >= 4 {
+                target.storeBytes(of: from.loadUnaligned(as: UInt32.self), as: UInt32.self)
+                target.storeBytes(of: from.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self), toByteOffset: n - 4, as: UInt32.self)
+            } else {
+                for i in 0..<n { target.storeBytes(of: source[i], toByteOffset: i, as: UInt8.self) }
+            }
+            return n
+        }
+    }
+
     /// The offset of the first byte of the first ill-formed UTF-8 sequence, or `count` when the
     /// bytes are well-formed (Unicode §3.9, table 3-7): no overlong forms, no encoded surrogates,
     /// nothing past U+10FFFF, no truncated or stray continuation bytes.

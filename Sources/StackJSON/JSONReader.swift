@@ -116,7 +116,7 @@ struct JSONReader {
             switch bytes[pos] {
             case UInt8(ascii: "\""):
                 if let length = shortASCIIStringLength() {
-                    emit(.string(String(decoding: UnsafeBufferPointer(start: bytes + pos + 1, count: length), as: UTF8.self)))
+                    emit(.string(JSONReader.makeString(UnsafeBufferPointer(start: bytes + pos + 1, count: length))))
                     pos += length + 2
                 } else {
                     emit(.string(try parseString(isKey: false)))
@@ -220,7 +220,7 @@ struct JSONReader {
             if let keyCache {
                 pendingKeys.push(cachedKey(keyCache, start: start, length: length, fingerprint: fingerprint))
             } else {
-                pendingKeys.push(String(decoding: key, as: UTF8.self))
+                pendingKeys.push(JSONReader.makeString(key))
             }
             fingerprints.push(fingerprint)
             pos = start + length + 1

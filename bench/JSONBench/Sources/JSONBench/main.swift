@@ -126,6 +126,11 @@ if only == "parse-large" {
         blackHole(try JSONParser.parse(BenchData.largeDocument))
     }
 }
+if only == "parse-small" {
+    for _ in 0..<Int(ProcessInfo.processInfo.environment["BENCH_REPEAT"] ?? "10000")! {
+        blackHole(try JSONParser.parse(BenchData.smallRecord))
+    }
+}
 if only == "roundtrip-large" {
     for _ in 0..<Int(ProcessInfo.processInfo.environment["BENCH_REPEAT"] ?? "50")! {
         blackHole(try JSONParser.parse(BenchData.largeDocument).serialized())
