@@ -17,33 +17,59 @@ struct JSONReader {
         var fingerprintStart: Int
     }
 
-    var frames = ScratchStack<Frame>(capacity: 16)
+    var frames: ScratchStack<Frame>
     /// Elements of the open arrays.
-    var values = ScratchStack<JSON>(capacity: 64)
+    var values: ScratchStack<JSON>
     /// Members of the open objects.
-    var members = ScratchStack<JSONObject.Member>(capacity: 64)
+    var members: ScratchStack<JSONObject.Member>
     /// The key each open object is reading the value for.
-    var pendingKeys = ScratchStack<String>(capacity: 16)
+    var pendingKeys: ScratchStack<String>
     /// A cheap digest of each key read by the open objects (see `fingerprint`), for duplicate
     /// detection.
-    var fingerprints = ScratchStack<UInt64>(capacity: 64)
+    var fingerprints: ScratchStack<UInt64>
     /// Set by `parseString` for the string it just returned.
     var lastFingerprint: UInt64 = 0
-    /// Where `parseString` decodes strings with escapes.
-    var unescaped = JSONWriter(capacity: 64)
+    /// Where `parseString` decodes strings with escapes (made on first use).
+    var unescaped: JSONWriter? = nil
     /// Recently seen keys (see `cachedKey`); only for inputs where it pays off.
     let keyCache: UnsafeMutablePointer<KeyCacheEntry>?
 
-    init(start: UnsafePointer<UInt8>, count: Int, maxDepth: Int) {
+    /// Bytes of initial scratch storage the caller provides (see `init`): room for 16 open
+    /// containers, 32 pending array elements and 32 pending object members before any stack
+    /// moves to the heap.
+    static var scratchByteCount: Int {
+        region(16, Frame.self) + region(32, JSON.self) + region(32, JSONObject.Member.self)
+            + region(16, String.self) + region(32, UInt64.self)
+    }
+
+    /// The bytes for `count` elements of `type`, rounded up to keep the next region 16-aligned.
+    static func region<T>(_ count: Int, _ type: T.Type) -> Int {
+        (count * MemoryLayout<T>.stride + 15) & ~15
+    }
+
+    /// A reader over `count` bytes at `start`, its stacks starting in `scratch`
+    /// (`scratchByteCount` bytes, 16-aligned, alive until `release()`).
+    init(start: UnsafePointer<UInt8>, count: Int, maxDepth: Int, scratch: UnsafeMutableRawPointer) {
         bytes = start
         end = count
         self.maxDepth = maxDepth
+        var at = scratch
+        func take<T>(_ n: Int, _ type: T.Type) -> ScratchStack<T> {
+            let bytes = JSONReader.region(n, type)
+            defer { at += bytes }
+            return ScratchStack<T>(storage: at, byteCount: bytes)
+        }
+        frames = take(16, Frame.self)
+        values = take(32, JSON.self)
+        members = take(32, JSONObject.Member.self)
+        pendingKeys = take(16, String.self)
+        fingerprints = take(32, UInt64.self)
         keyCache = count >= JSONReader.keyCacheMinimumInput ? JSONReader.makeKeyCache() : nil
     }
 
     func release() {
         if let keyCache { JSONReader.releaseKeyCache(keyCache) }
-        unescaped.release()
+        unescaped?.release()
         frames.release()
         values.release()
         members.release()
