@@ -5,7 +5,13 @@ import Foundation
 extension SchemaValidator {
     /// Evaluates one keyword. Assertions are one-liners here; messages are built out of line in
     /// ``fail(_:_:name:first:second:)`` so the hot path keeps a small stack frame.
+    @inline(__always)
     mutating func evaluate(_ keyword: Keyword, _ value: JSON, _ annotations: inout Annotations?) -> Bool {
+        keyword.isApplicator ? evaluateApplicator(keyword, value, &annotations) : evaluateAssertion(keyword, value)
+    }
+
+    /// Evaluates an assertion keyword (one that applies no subschema).
+    mutating func evaluateAssertion(_ keyword: Keyword, _ value: JSON) -> Bool {
         switch keyword.kind {
         case .type(let mask):
             return mask.admits(value) || fail(keyword, value)
@@ -64,7 +70,7 @@ extension SchemaValidator {
             guard case .string(let s) = value else { return true }
             return checker.check(s) || fail(keyword, value)
         default:
-            return evaluateApplicator(keyword, value, &annotations)
+            return true
         }
     }
 
