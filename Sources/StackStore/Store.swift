@@ -174,10 +174,10 @@ public final class Store: Sendable {
     }
 
     /// Runs `body` on a reader, mapping errors to ``StoreError``.
-    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+    func read<T: Sendable>(snapshot: Bool = true, _ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         guard !isClosed.withLock({ $0 }) else { throw .unavailable }
         do {
-            return try await pool.read(body)
+            return try await pool.read(snapshot: snapshot, body)
         } catch {
             throw StoreError.wrap(error)
         }
