@@ -193,4 +193,11 @@ public final class Store: Sendable {
     public func isDatabaseHealthy() async -> Bool {
         (try? await read { db in try db.fetchOne("SELECT 1") { $0.int(0) } }) == 1
     }
+
+    /// Whether a file can be created in the blob folder (for `/health`).
+    public func isBlobFolderWritable() async -> Bool {
+        guard let writer = try? await blobs.makeWriter(maxSize: 0) else { return false }
+        await writer.abort()
+        return true
+    }
 }
