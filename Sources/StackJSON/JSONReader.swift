@@ -18,6 +18,8 @@ struct JSONReader {
     }
 
     var frames: ScratchStack<Frame>
+    /// Whether the innermost open container is an object (`top.isObject`, kept at hand).
+    var inObject = false
     /// Elements of the open arrays.
     var values: ScratchStack<JSON>
     /// Members of the open objects.
@@ -122,9 +124,15 @@ struct JSONReader {
     /// The innermost open container (the root frame when none is open).
     @inline(__always) var top: Frame { frames.base[frames.count - 1] }
 
+    /// Pops the innermost frame.
+    @inline(__always) mutating func closeFrame() {
+        frames.pop(to: frames.count - 1)
+        inObject = top.isObject
+    }
+
     /// Adds a finished value to the innermost open container (to the root frame at the top level).
     @inline(__always) mutating func emit(_ value: consuming JSON) {
-        if top.isObject {
+        if inObject {
             members.push((pendingKeys.popLast(), value))
         } else {
             values.push(value)
@@ -154,7 +162,7 @@ struct JSONReader {
                 skipWhitespace()
                 if pos < end && bytes[pos] == UInt8(ascii: "}") {
                     pos += 1
-                    frames.pop(to: frames.count - 1)
+                    closeFrame()
                     emit(.object(JSONObject()))
                 } else {
                     try parseKey(afterComma: false)
@@ -165,7 +173,7 @@ struct JSONReader {
                 skipWhitespace()
                 if pos < end && bytes[pos] == UInt8(ascii: "]") {
                     pos += 1
-                    frames.pop(to: frames.count - 1)
+                    closeFrame()
                     emit(.array([]))
                 } else {
                     continue outer
@@ -206,13 +214,13 @@ struct JSONReader {
                     guard c == UInt8(ascii: "}") else {
                         throw fail(describe(at: pos - 1) + " in object, expected ',' or '}'", at: pos - 1)
                     }
-                    frames.pop(to: frames.count - 1)
+                    closeFrame()
                     emit(.object(closeObject(frame)))
                 } else {
                     guard c == UInt8(ascii: "]") else {
                         throw fail(describe(at: pos - 1) + " in array, expected ',' or ']'", at: pos - 1)
                     }
-                    frames.pop(to: frames.count - 1)
+                    closeFrame()
                     emit(.array(values.popArray(from: frame.start)))
                 }
             }
@@ -225,6 +233,7 @@ struct JSONReader {
             throw fail("nesting deeper than the limit of \(maxDepth) levels", at: pos)
         }
         pos += 1
+        inObject = isObject
         frames.push(Frame(
             isObject: isObject, start: isObject ? members.count : values.count, fingerprintStart: fingerprints.count))
     }
