@@ -2,53 +2,108 @@
 /// 2020-12 §8.2.3, §10, §11). Each applicator is its own function so that deep recursion through
 /// them costs little stack, even in debug builds.
 extension SchemaValidator {
+    /// Dispatches without binding payloads: each case's function extracts its own, so this
+    /// frame (on the recursion path) stays small even in debug builds.
     mutating func evaluateApplicator(_ keyword: Keyword, _ value: JSON, _ annotations: inout Annotations?) -> Bool {
         switch keyword.kind {
-        case .ref(let target):
-            return follow(target, value, &annotations, keyword)
-        case .dynamicRef(let target, let anchor):
-            return follow(dynamicTarget(target, anchor), value, &annotations, keyword)
-        case .allOf(let subschemas):
-            return evaluateAllOf(subschemas, value, &annotations)
-        case .anyOf(let subschemas):
-            return evaluateAnyOf(keyword, subschemas, value, &annotations)
-        case .oneOf(let subschemas):
-            return evaluateOneOf(keyword, subschemas, value, &annotations)
-        case .not(let s):
-            var none: Annotations? = nil
-            return !evaluateSilently(s, value, &none) || fail(keyword, value)
-        case .conditional(let ifNode, let thenNode, let elseNode, _, _):
-            // §10.2.2.1: "if" only selects; its annotations count when it holds.
-            if evaluateSilently(ifNode, value, &annotations) {
-                guard let thenNode else { return true }
-                return evaluate(thenNode, value, &annotations)
-            }
-            guard let elseNode else { return true }
-            return evaluate(elseNode, value, &annotations)
-        case .dependentSchemas(let dependencies):
-            guard case .object(let o) = value else { return true }
-            return evaluateDependentSchemas(dependencies, o, value, &annotations)
-        case .objectMembers(let members):
-            guard case .object(let o) = value else { return true }
-            return evaluateMembers(members, o, &annotations)
-        case .arrayItems(let prefix, let items, let itemsPath):
-            guard case .array(let a) = value else { return true }
-            return evaluateItems(prefix, items, itemsPath, a, &annotations)
-        case .contains(let s, let minimum, let maximum, let minPath, let maxPath):
-            guard case .array(let a) = value else { return true }
-            return evaluateContains(s, minimum, maximum, minPath, maxPath, a, &annotations)
-        case .propertyNames(let s):
-            guard case .object(let o) = value else { return true }
-            return evaluatePropertyNames(s, o)
-        case .unevaluatedProperties(let s):
-            guard case .object(let o) = value, let evaluated = annotations else { return true }
-            return evaluateUnevaluatedProperties(keyword, s, o, evaluated, &annotations)
-        case .unevaluatedItems(let s):
-            guard case .array(let a) = value, let evaluated = annotations else { return true }
-            return evaluateUnevaluatedItems(keyword, s, a, evaluated, &annotations)
-        default:
+        case .ref, .dynamicRef: return applyRef(keyword, value, &annotations)
+        case .allOf: return applyAllOf(keyword, value, &annotations)
+        case .anyOf: return applyAnyOf(keyword, value, &annotations)
+        case .oneOf: return applyOneOf(keyword, value, &annotations)
+        case .not: return applyNot(keyword, value)
+        case .conditional: return applyConditional(keyword, value, &annotations)
+        case .dependentSchemas: return applyDependentSchemas(keyword, value, &annotations)
+        case .objectMembers: return applyObjectMembers(keyword, value, &annotations)
+        case .arrayItems: return applyArrayItems(keyword, value, &annotations)
+        case .contains: return applyContains(keyword, value, &annotations)
+        case .propertyNames: return applyPropertyNames(keyword, value)
+        case .unevaluatedProperties: return applyUnevaluatedProperties(keyword, value, &annotations)
+        case .unevaluatedItems: return applyUnevaluatedItems(keyword, value, &annotations)
+        default: return true
+        }
+    }
+
+    mutating func applyRef(_ keyword: Keyword, _ value: JSON, _ annotations: inout Annotations?) -> Bool {
+        switch keyword.kind {
+        case .ref(let target): return follow(target, value, &annotations, keyword)
+        case .dynamicRef(let target, let anchor): return follow(dynamicTarget(target, anchor), value, &annotations, keyword)
+        default: return true
+        }
+    }
+
+    mutating func applyAllOf(_ keyword: Keyword, _ value: JSON, _ annotations: inout Annotations?) -> Bool {
+        guard case .allOf(let subschemas) = keyword.kind else { return true }
+        return evaluateAllOf(subschemas, value, &annotations)
+    }
+
+    mutating func applyAnyOf(_ keyword: Keyword, _ value: JSON, _ annotations: inout Annotations?) -> Bool {
+        guard case .anyOf(let subschemas) = keyword.kind else { return true }
+        return evaluateAnyOf(keyword, subschemas, value, &annotations)
+    }
+
+    mutating func applyOneOf(_ keyword: Keyword, _ value: JSON, _ annotations: inout Annotations?) -> Bool {
+        guard case .oneOf(let subschemas) = keyword.kind else { return true }
+        return evaluateOneOf(keyword, subschemas, value, &annotations)
+    }
+
+    mutating func applyNot(_ keyword: Keyword, _ value: JSON) -> Bool {
+        guard case .not(let s) = keyword.kind else { return true }
+        var none: Annotations? = nil
+        return !evaluateSilently(s, value, &none) || fail(keyword, value)
+    }
+
+    /// §10.2.2.1: "if" only selects; its annotations count when it holds.
+    mutating func applyConditional(_ keyword: Keyword, _ value: JSON, _ annotations: inout Annotations?) -> Bool {
+        guard case .conditional(let ifNode, let thenNode, let elseNode, _, _) = keyword.kind else { return true }
+        if evaluateSilently(ifNode, value, &annotations) {
+            guard let thenNode else { return true }
+            return evaluate(thenNode, value, &annotations)
+        }
+        guard let elseNode else { return true }
+        return evaluate(elseNode, value, &annotations)
+    }
+
+    mutating func applyDependentSchemas(_ keyword: Keyword, _ value: JSON, _ annotations: inout Annotations?) -> Bool {
+        guard case .dependentSchemas(let dependencies) = keyword.kind, case .object(let o) = value else { return true }
+        return evaluateDependentSchemas(dependencies, o, value, &annotations)
+    }
+
+    mutating func applyObjectMembers(_ keyword: Keyword, _ value: JSON, _ annotations: inout Annotations?) -> Bool {
+        guard case .objectMembers(let members) = keyword.kind, case .object(let o) = value else { return true }
+        return evaluateMembers(members, o, &annotations)
+    }
+
+    mutating func applyArrayItems(_ keyword: Keyword, _ value: JSON, _ annotations: inout Annotations?) -> Bool {
+        guard case .arrayItems(let prefix, let items, let itemsPath) = keyword.kind, case .array(let a) = value else {
             return true
         }
+        return evaluateItems(prefix, items, itemsPath, a, &annotations)
+    }
+
+    mutating func applyContains(_ keyword: Keyword, _ value: JSON, _ annotations: inout Annotations?) -> Bool {
+        guard case .contains(let s, let minimum, let maximum, let minPath, let maxPath) = keyword.kind,
+            case .array(let a) = value
+        else { return true }
+        return evaluateContains(s, minimum, maximum, minPath, maxPath, a, &annotations)
+    }
+
+    mutating func applyPropertyNames(_ keyword: Keyword, _ value: JSON) -> Bool {
+        guard case .propertyNames(let s) = keyword.kind, case .object(let o) = value else { return true }
+        return evaluatePropertyNames(s, o)
+    }
+
+    mutating func applyUnevaluatedProperties(_ keyword: Keyword, _ value: JSON, _ annotations: inout Annotations?) -> Bool {
+        guard case .unevaluatedProperties(let s) = keyword.kind, case .object(let o) = value,
+            let evaluated = annotations
+        else { return true }
+        return evaluateUnevaluatedProperties(keyword, s, o, evaluated, &annotations)
+    }
+
+    mutating func applyUnevaluatedItems(_ keyword: Keyword, _ value: JSON, _ annotations: inout Annotations?) -> Bool {
+        guard case .unevaluatedItems(let s) = keyword.kind, case .array(let a) = value, let evaluated = annotations else {
+            return true
+        }
+        return evaluateUnevaluatedItems(keyword, s, a, evaluated, &annotations)
     }
 
     /// §8.2.3.2: the outermost resource in the dynamic scope with this `$dynamicAnchor`, else
