@@ -146,7 +146,7 @@ extension SchemaValidator {
         _ dependencies: [(String, Int)], _ o: JSONObject, _ value: JSON, _ annotations: inout Annotations?
     ) -> Bool {
         var valid = true
-        for (trigger, s) in dependencies where o.position(of: trigger) != nil {
+        for (trigger, s) in dependencies where MemberLookup.position(of: trigger, in: o) != nil {
             if !evaluate(s, value, &annotations) {
                 valid = false
                 if shortCircuit { break }
@@ -159,11 +159,9 @@ extension SchemaValidator {
     mutating func evaluateMembers(_ m: ObjectMembers, _ o: JSONObject, _ annotations: inout Annotations?) -> Bool {
         var valid = true
         var hint = 0
-        let keys = o.keys
-        let values = o.values
-        for i in keys.indices {
-            let key = keys[i]
-            let member = values[i]
+        let members = o.members
+        for i in members.indices {
+            let (key, member) = members[i]
             var matched = false
             if let s = m.property(named: key, hint: &hint) {
                 matched = true
@@ -271,7 +269,7 @@ extension SchemaValidator {
     @inline(never)
     mutating func evaluatePropertyNames(_ s: Int, _ o: JSONObject) -> Bool {
         var valid = true
-        for key in o.keys {
+        for (key, _) in o.members {
             let before = errors.count
             if !evaluateChild(s, .string(key), .key(key)) {
                 valid = false
@@ -288,12 +286,12 @@ extension SchemaValidator {
         _ keyword: Keyword, _ s: Int, _ o: JSONObject, _ evaluated: Annotations, _ annotations: inout Annotations?
     ) -> Bool {
         var valid = true
-        let keys = o.keys
-        for i in keys.indices where !evaluated.isEvaluated(i) {
+        let members = o.members
+        for i in members.indices where !evaluated.isEvaluated(i) {
             if isFalse(s) {
-                reportNotAllowed(keyword.path, keys[i])
+                reportNotAllowed(keyword.path, members[i].key)
                 valid = false
-            } else if !evaluateChild(s, o.values[i], .key(keys[i])) {
+            } else if !evaluateChild(s, members[i].value, .key(members[i].key)) {
                 valid = false
             }
             if !valid && shortCircuit { return false }
