@@ -215,13 +215,16 @@ extension JSON {
 enum MemberLookup {
     /// Whether `a` and `b` have the same Unicode scalars (the same UTF-8 bytes).
     @inline(__always) static func same(_ a: String, _ b: String) -> Bool {
-        let count = a.utf8.count
-        guard count == b.utf8.count else { return false }
-        var a = a
-        var b = b
-        return a.withUTF8 { pa in
-            b.withUTF8 { pb in count == 0 || memcmp(pa.baseAddress!, pb.baseAddress!, count) == 0 }
+        // `==` (canonical equivalence) is necessary for byte equality and fast when it holds;
+        // the byte comparison then only has to confirm it.
+        guard a.utf8.count == b.utf8.count, a == b else { return false }
+        let bytesEqual: Bool?? = a.utf8.withContiguousStorageIfAvailable { pa in
+            b.utf8.withContiguousStorageIfAvailable { pb in
+                pa.count == 0 || memcmp(pa.baseAddress!, pb.baseAddress!, pa.count) == 0
+            }
         }
+        if let known = bytesEqual ?? nil { return known }
+        return a.utf8.elementsEqual(b.utf8)
     }
 
     /// The position of member `key` in `members`, scanning circularly from `start`.
