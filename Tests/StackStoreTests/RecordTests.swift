@@ -45,6 +45,24 @@ import Testing
         }
     }
 
+    @Test func bulkCreateIsAllOrNothing() async throws {
+        try await withStack { s in
+            try await s.registerType()
+            let made = try await s.store.createRecords((0..<300).map { NewRecord(type: "note", content: ["i": .int($0)]) }, as: s.owner)
+            #expect(made.count == 300)
+            #expect(Set(made.map(\.id)).count == 300)
+            #expect(try await s.store.record(made[299].id, as: s.owner).content == ["i": 299])
+            let duplicate = await storeError {
+                _ = try await s.store.createRecords(
+                    [NewRecord(type: "note", content: [:], id: "dup"), NewRecord(type: "note", content: [:], id: "dup")], as: s.owner)
+            }
+            #expect(duplicate?.isConflict == true)
+            #expect(await storeError { _ = try await s.store.record("dup", as: s.owner) }?.isNotFound == true)
+            let changes = try await s.store.changes(since: 0, limit: 1000, as: s.owner)
+            #expect(changes.results.filter { $0.type == "note" }.count == 300)
+        }
+    }
+
     @Test func unknownTypeAndNonObjectContentAreRejected() async throws {
         try await withStack { s in
             let unknown = await storeError { _ = try await s.store.createRecord(NewRecord(type: "nope", content: [:]), as: s.owner) }
