@@ -74,6 +74,33 @@ import Testing
         }
     }
 
+    @Test func contentIsValidatedAgainstTheTypeSchemaWithFormatAssertion() async throws {
+        try await withStack { s in
+            try await s.registerType(
+                "task",
+                schema: [
+                    "type": "object", "required": ["title"],
+                    "properties": ["title": ["type": "string"], "due": ["type": "string", "format": "date"]],
+                ])
+            let missing = await storeError { _ = try await s.store.createRecord(NewRecord(type: "task", content: ["x": 1]), as: s.owner) }
+            guard case .invalidContent(let errors) = missing else { Issue.record("expected invalidContent"); return }
+            #expect(errors.contains { $0.message.contains("title") })
+            let badDate = await storeError {
+                _ = try await s.store.createRecord(NewRecord(type: "task", content: ["title": "t", "due": "tomorrow"]), as: s.owner)
+            }
+            guard case .invalidContent(let dateErrors) = badDate else { Issue.record("expected invalidContent (format)"); return }
+            #expect(dateErrors.first?.instancePath == JSONPointer(tokens: ["due"]))
+            let ok = try await s.store.createRecord(NewRecord(type: "task", content: ["title": "t", "due": "2026-11-22"]), as: s.owner)
+            // A patch whose result breaks the schema is refused and changes nothing.
+            let broken = await storeError { _ = try await s.store.patchRecord(ok.id, patch: ["title": nil], as: s.owner) }
+            guard case .invalidContent = broken else { Issue.record("expected invalidContent on patch"); return }
+            #expect(try await s.store.record(ok.id, as: s.owner).version == 1)
+            // Built-in types validate too: an entity needs a name.
+            let entity = await storeError { _ = try await s.store.createRecord(NewRecord(type: "entity", content: [:]), as: s.owner) }
+            guard case .invalidContent = entity else { Issue.record("expected invalidContent for entity"); return }
+        }
+    }
+
     @Test func anonymousCannotCreate() async throws {
         try await withStack { s in
             try await s.registerType()
