@@ -1,0 +1,145 @@
+import Foundation
+import Synchronization
+import Testing
+import StackHTTP
+
+/// Timeouts, connection limits, many connections, graceful shutdown.
+@Suite struct ServerResourceTests {
+    @Test func incompleteHead_times_out_with408() async throws {
+        let (response, closed) = try await withServer(
+            configure: { $0.requestHeadTimeout = .milliseconds(200) }, router: makeTestRouter()
+        ) { port in
+            try await offload {
+                let client = try RawClient(port: port)
+                try client.send("GET /hello HTTP/1.1\r\nHost: x\r\n")  // never finished
+                return (try client.readResponse(), client.isClosedByPeer())
+            }
+        }
+        #expect(response?.status == 408)
+        #expect(closed)
+    }
+
+    @Test func silentConnection_isClosedAfterTheHeadTimeout() async throws {
+        let closed = try await withServer(
+            configure: { $0.requestHeadTimeout = .milliseconds(200) }, router: makeTestRouter()
+        ) { port in
+            try await offload { try RawClient(port: port).isClosedByPeer() }
+        }
+        #expect(closed)
+    }
+
+    @Test func idleKeepAliveConnection_isClosedAfterTheIdleTimeout() async throws {
+        let (response, closed) = try await withServer(
+            configure: { $0.idleTimeout = .milliseconds(200) }, router: makeTestRouter()
+        ) { port in
+            try await offload {
+                let client = try RawClient(port: port)
+                try client.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
+                return (try client.readResponse(), client.isClosedByPeer())
+            }
+        }
+        #expect(response?.status == 200)
+        #expect(closed)
+    }
+
+    @Test func stalledBody_times_out_with408() async throws {
+        let (response, closed) = try await withServer(
+            configure: { $0.bodyInactivityTimeout = .milliseconds(200) }, router: makeTestRouter()
+        ) { port in
+            try await offload {
+                let client = try RawClient(port: port)
+                try client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc")
+                return (try client.readResponse(), client.isClosedByPeer())
+            }
+        }
+        #expect(response?.status == 408)
+        #expect(closed)
+    }
+
+    @Test func connectionsBeyondTheLimit_get503() async throws {
+        let statuses = try await withServer(configure: { $0.maxConnections = 2 }, router: makeTestRouter()) { port in
+            try await offload { () -> [Int?] in
+                let a = try RawClient(port: port)
+                let b = try RawClient(port: port)
+                try a.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
+                try b.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
+                let first = try a.readResponse()?.status
+                let second = try b.readResponse()?.status
+                let c = try RawClient(port: port)
+                let third = try c.readResponse()?.status
+                return [first, second, third]
+            }
+        }
+        #expect(statuses == [200, 200, 503])
+    }
+
+    @Test func thousandConcurrentConnections_areAllServed() async throws {
+        let count = 1000
+        let served = try await withServer(router: makeTestRouter()) { port in
+            try await offload { () -> Int in
+                var clients: [RawClient] = []
+                for _ in 0..<count { clients.append(try RawClient(port: port)) }
+                for client in clients { try client.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n") }
+                var ok = 0
+                for client in clients where try client.readResponse()?.text == "Hello, world!" { ok += 1 }
+                return ok
+            }
+        }
+        #expect(served == count)
+    }
+
+    @Test func gracefulShutdown_finishesInFlightRequests_thenRefusesNewOnes() async throws {
+        let (handlerStarted, startedContinuation) = AsyncStream<Void>.makeStream()
+        var router = Router<BasicRequestContext>()
+        router.on("/slow", method: .GET) { _, _ in
+            startedContinuation.yield()
+            try await Task.sleep(for: .milliseconds(300))
+            return .text("finished")
+        }
+        let server = Server(configuration: ServerConfiguration(host: "127.0.0.1", port: 0, threadCount: 2), router: router)
+        let port = try server.start().port
+        async let response = offload { () -> RawResponse? in
+            let client = try RawClient(port: port)
+            try client.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+            return try client.readResponse()
+        }
+        var iterator = handlerStarted.makeAsyncIterator()
+        await iterator.next()
+        await server.shutdown(gracePeriod: .seconds(10))
+        let finished = try await response
+        #expect(finished?.status == 200)
+        #expect(finished?.text == "finished")
+        #expect(finished?.header("Connection") == "close")
+        let refused = try await offload { () -> Bool in
+            do {
+                _ = try RawClient(port: port)
+                return false
+            } catch {
+                return true
+            }
+        }
+        #expect(refused)
+    }
+
+    @Test func shutdownDeadline_closesRequestsThatDoNotFinish() async throws {
+        let (handlerStarted, startedContinuation) = AsyncStream<Void>.makeStream()
+        var router = Router<BasicRequestContext>()
+        router.on("/forever", method: .GET) { _, _ in
+            startedContinuation.yield()
+            try await Task.sleep(for: .seconds(3600))
+            return .text("never")
+        }
+        let server = Server(configuration: ServerConfiguration(host: "127.0.0.1", port: 0, threadCount: 1), router: router)
+        let port = try server.start().port
+        async let response = offload { () -> RawResponse? in
+            let client = try RawClient(port: port)
+            try client.send("GET /forever HTTP/1.1\r\nHost: x\r\n\r\n")
+            return try client.readResponse()
+        }
+        var iterator = handlerStarted.makeAsyncIterator()
+        await iterator.next()
+        await server.shutdown(gracePeriod: .milliseconds(100))
+        #expect(try await response == nil)
+        #expect(server.connectionCount == 0)
+    }
+}
