@@ -1,0 +1,227 @@
+import CSQLite
+import Foundation
+import Synchronization
+
+/// A SQLite database in WAL mode: one writer connection on a thread of its own, and a pool of
+/// read-only connections on threads of their own, so reads never wait for writes and no blocking
+/// SQLite call ever runs on Swift's cooperative pool.
+///
+/// ```swift
+/// let pool = try await DatabasePool.open(path: path, configuration: .init(), migrations: schema)
+/// try await pool.write { db in try db.execute("INSERT INTO t VALUES (?)", [1]) }
+/// let n = try await pool.read { db in try db.fetchOne("SELECT count(*) FROM t") { $0.int(0) } }
+/// ```
+package final class DatabasePool: Sendable {
+    package let path: String
+    package let configuration: DatabaseConfiguration
+    private let writerQueue = JobQueue<WriteJob>()
+    private let readerQueue = JobQueue<ReadJob>()
+    /// Set once `close()` starts.
+    private let closed = Mutex(false)
+    /// Reader threads still running, and who waits for them to end.
+    private let readerThreads = Mutex<(running: Int, waiter: CheckedContinuation<Void, Never>?)>((0, nil))
+
+    private init(path: String, configuration: DatabaseConfiguration) {
+        self.path = path
+        self.configuration = configuration
+    }
+
+    /// Opens (creating if needed) the database at `path`, applies the pragmas and migrations on the
+    /// writer, then starts the readers.
+    package static func open(
+        path: String, configuration: DatabaseConfiguration, migrations: Migrations
+    ) async throws -> DatabasePool {
+        let pool = DatabasePool(path: path, configuration: configuration)
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let thread = Thread { [pool] in
+                let db: Database
+                do {
+                    db = try Database(path: path, mode: .create, busyTimeoutMilliseconds: configuration.busyTimeoutMilliseconds)
+                    try pool.setUpWriter(db, migrations: migrations)
+                } catch {
+                    continuation.resume(throwing: error)
+                    return
+                }
+                continuation.resume()
+                pool.runWriter(db)
+            }
+            thread.name = "stack.db.writer"
+            thread.start()
+        }
+        for index in 0..<max(1, configuration.readerCount) {
+            do {
+                try await pool.startReader(index)
+            } catch {
+                await pool.close()
+                throw error
+            }
+        }
+        return pool
+    }
+
+    private func setUpWriter(_ db: Database, migrations: Migrations) throws {
+        let mode = try db.pragmaText("journal_mode = WAL")
+        guard mode?.lowercased() == "wal" else {
+            throw DatabaseError(extendedCode: SQLITE_ERROR, message: "could not enable WAL mode (got \(mode ?? "nil"))")
+        }
+        // SPEC §6: `full` flushes each commit before it is acknowledged.
+        try db.executeScript("PRAGMA synchronous = \(configuration.durability == .full ? "FULL" : "NORMAL")")
+        try db.executeScript("PRAGMA foreign_keys = ON")
+        try db.executeScript("PRAGMA temp_store = MEMORY")
+        try Self.tune(db, cacheKiB: 65536)
+        guard try db.pragmaText("quick_check") == "ok" else {
+            throw DatabaseError(extendedCode: SQLITE_CORRUPT, message: "the database file failed its quick check")
+        }
+        try migrations.migrate(db)
+    }
+
+    /// Page cache and memory-mapped I/O: reads of hot pages then cost no system call.
+    static func tune(_ db: Database, cacheKiB: Int) throws {
+        try db.executeScript("PRAGMA cache_size = -\(cacheKiB); PRAGMA mmap_size = 1073741824")
+    }
+
+    private func runWriter(_ db: Database) {
+        while true {
+            let jobs = writerQueue.takeAll(limit: configuration.maxBatchSize)
+            var batch: [WriteJob] = []
+            for job in jobs {
+                switch job.kind {
+                case .batched:
+                    batch.append(job)
+                case .exclusive:
+                    WriteBatcher.runBatch(batch, on: db)
+                    batch.removeAll()
+                    do {
+                        try job.run(db)
+                        job.complete(nil)
+                    } catch {
+                        db.rollbackQuietly()
+                        job.complete(error)
+                    }
+                case .close:
+                    WriteBatcher.runBatch(batch, on: db)
+                    batch.removeAll()
+                    // Checkpoint so the WAL does not outlive a clean close.
+                    try? db.executeScript("PRAGMA wal_checkpoint(TRUNCATE)")
+                    job.complete(nil)
+                    return  // `db` is released here, closing the connection on its own thread
+                }
+            }
+            WriteBatcher.runBatch(batch, on: db)
+        }
+    }
+
+    private func startReader(_ index: Int) async throws {
+        let path = self.path
+        let timeout = configuration.busyTimeoutMilliseconds
+        let queue = readerQueue
+        readerThreads.withLock { $0.running += 1 }
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let thread = Thread { [self] in
+                let db: Database
+                do {
+                    db = try Database(path: path, mode: .readOnly, busyTimeoutMilliseconds: timeout)
+                    try DatabasePool.tune(db, cacheKiB: 16384)
+                } catch {
+                    self.readerThreads.withLock { $0.running -= 1 }
+                    continuation.resume(throwing: error)
+                    return
+                }
+                continuation.resume()
+                while true {
+                    // Under load a reader takes several queued reads per wake-up; an empty batch
+                    // means the pool is closing.
+                    let jobs = queue.takeAll(limit: 8)
+                    if jobs.isEmpty { break }
+                    for job in jobs { job.body(db) }
+                }
+                let waiter = self.readerThreads.withLock { state -> CheckedContinuation<Void, Never>? in
+                    state.running -= 1
+                    return state.running == 0 ? state.waiter : nil
+                }
+                waiter?.resume()
+            }
+            thread.name = "stack.db.reader.\(index)"
+            thread.start()
+        }
+    }
+
+    /// Runs `body` on the writer, inside the next group-committed transaction, in a savepoint of
+    /// its own; returns once the transaction is committed (and, with durability `full`, flushed).
+    /// - Throws: the body's error (its changes rolled back, other writes unaffected), or the
+    ///   commit's error.
+    package func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await enqueueWrite(kind: .batched, body)
+    }
+
+    /// Runs `body` on the writer alone, outside any transaction (for statements that cannot run
+    /// inside one, or work that manages its own transactions).
+    package func writeWithoutTransaction<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await enqueueWrite(kind: .exclusive, body)
+    }
+
+    private func enqueueWrite<T: Sendable>(kind: WriteJob.Kind, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        let result = Handover<T>()
+        return try await withCheckedThrowingContinuation { continuation in
+            let job = WriteJob(
+                kind: kind,
+                body: { db in result.value = try body(db) },
+                completion: { error in
+                    if let error {
+                        continuation.resume(throwing: error)
+                    } else {
+                        continuation.resume(returning: result.value!)
+                    }
+                })
+            // A closed queue refuses the job, so it fails at once instead of waiting for a stopped thread.
+            if !writerQueue.append(job) {
+                continuation.resume(throwing: DatabaseError(extendedCode: SQLITE_MISUSE, message: "the database is closed"))
+            }
+        }
+    }
+
+    /// Runs `body` on a reader connection, in a read transaction (one consistent snapshot).
+    /// - Parameter snapshot: `false` skips the explicit transaction, for a body that runs a single
+    ///   statement (which SQLite reads from one snapshot anyway).
+    package func read<T: Sendable>(snapshot: Bool = true, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let job = ReadJob { db in
+                do {
+                    let value = snapshot ? try db.inTransaction(.deferred) { db in try body(db) } : try body(db)
+                    continuation.resume(returning: value)
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+            if !readerQueue.append(job) {
+                continuation.resume(throwing: DatabaseError(extendedCode: SQLITE_MISUSE, message: "the database is closed"))
+            }
+        }
+    }
+
+    /// Finishes the queued writes, closes the readers, checkpoints and closes the writer.
+    package func close() async {
+        let alreadyClosed = closed.withLock { closed in
+            defer { closed = true }
+            return closed
+        }
+        guard !alreadyClosed else { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done = readerThreads.withLock { state -> Bool in
+                if state.running == 0 { return true }
+                state.waiter = continuation
+                return false
+            }
+            readerQueue.close(with: [])
+            if done { continuation.resume() }
+        }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            writerQueue.close(with: [WriteJob(kind: .close, body: { _ in }, completion: { _ in continuation.resume() })])
+        }
+    }
+}
+
+/// One read waiting for a reader thread.
+struct ReadJob: @unchecked Sendable {  // the closure is run once, on the reader thread that takes it
+    var body: (Database) -> Void
+}
