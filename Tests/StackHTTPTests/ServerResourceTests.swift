@@ -163,4 +163,40 @@ import StackHTTP
         }
         #expect(answered == 10)
     }
+
+    @Test func connectionsBeyondTheLimit_areClosed_whenConfiguredSo() async throws {
+        let (first, third) = try await withServer(
+            configure: {
+                $0.maxConnections = 1
+                $0.overloadBehavior = .close
+            }, router: makeTestRouter()
+        ) { port in
+            try await offload { () -> (Int?, RawResponse?) in
+                let a = try RawClient(port: port)
+                try a.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
+                let first = try a.readResponse()?.status
+                let c = try RawClient(port: port)
+                return (first, try c.readResponse())
+            }
+        }
+        #expect(first == 200)
+        #expect(third == nil)
+    }
+
+    @Test func unreadBodyBeyondTheDrainLimit_closesAfterTheResponse() async throws {
+        let (response, closed) = try await withServer(
+            configure: { $0.maxDrainBytes = 1000 }, router: makeTestRouter()
+        ) { port in
+            try await offload { () -> (RawResponse?, Bool) in
+                let client = try RawClient(port: port)
+                try client.send("POST /ignore-body HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n")
+                let response = try client.readResponse()
+                try? client.send([UInt8](repeating: 0x61, count: 100_000))
+                return (response, client.isClosedByPeer())
+            }
+        }
+        #expect(response?.status == 200)
+        #expect(response?.header("Connection") == "close")
+        #expect(closed)
+    }
 }

@@ -25,6 +25,12 @@ router.on("/hello", method: .GET) { _, _ in
 router.on("/json", method: .GET) { _, _ in
     Response(status: .ok, headers: ["Content-Type": "application/json"], body: .bytes(json))
 }
+// Streams the request body without keeping it (measures that memory stays flat during a big upload).
+router.on("/upload", method: .PUT) { request, _ in
+    var total = 0
+    for try await chunk in request.body { total += chunk.count }
+    return .text("\(total)\n")
+}
 let server = Server(configuration: ServerConfiguration(host: "127.0.0.1", port: port), router: router)
 let address = try server.start()
 print("listening on \(address)")

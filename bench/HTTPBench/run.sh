@@ -3,7 +3,7 @@
 # Builds bench/HTTPBench/main.swift (release, StackHTTP's sources compiled in), runs
 # `wrk -t2 -c32 -d10s` against GET /hello and GET /json RUNS times each (default 3), and prints
 # every figure, the median, and the server's RSS (VmHWM = peak, VmRSS = after the runs).
-# With PEER=1 it also builds the Hummingbird 2.28.1 peer (bench/HTTPBench/Hummingbird) and measures
+# With PEER=1 it also builds the Hummingbird 2.28.1 peer (bench/HTTPBench/HummingbirdPeer) and measures
 # it the same way, alternating servers run by run so both see the same machine load.
 # Usage: [PEER=1] bench/HTTPBench/run.sh [RUNS]
 set -euo pipefail
@@ -21,8 +21,8 @@ swiftc -O -wmo -swift-version 6 -module-name HTTPBench -I Sources/CSystem \
     $(find Sources/StackHTTP -name '*.swift') bench/HTTPBench/main.swift -o "$OUT/http-bench"
 SERVERS=("stack:$OUT/http-bench:18080")
 if [ "${PEER:-0}" = 1 ]; then
-    swift build -c release --package-path bench/HTTPBench/Hummingbird >/dev/null
-    SERVERS+=("hummingbird:$(swift build -c release --package-path bench/HTTPBench/Hummingbird --show-bin-path)/HBBench:18081")
+    swift build -c release --package-path bench/HTTPBench/HummingbirdPeer >/dev/null
+    SERVERS+=("hummingbird:$(swift build -c release --package-path bench/HTTPBench/HummingbirdPeer --show-bin-path)/HBBench:18081")
 fi
 PIDS=()
 trap 'kill "${PIDS[@]}" 2>/dev/null || true' EXIT
@@ -46,6 +46,12 @@ for i in $(seq "$RUNS"); do
         done
     done
 done
+if command -v curl >/dev/null; then
+    before=$(awk '/VmHWM/ {print $2}' "/proc/${PIDS[0]}/status")
+    got=$(head -c 1073741824 /dev/zero | curl -s -T - "http://127.0.0.1:18080/upload")
+    after=$(awk '/VmHWM/ {print $2}' "/proc/${PIDS[0]}/status")
+    echo "stack 1 GiB chunked upload: server counted ${got} bytes; VmHWM ${before} kB before, ${after} kB after"
+fi
 index=0
 for entry in "${SERVERS[@]}"; do
     IFS=: read -r name binary port <<< "$entry"
