@@ -32,6 +32,9 @@ let package = Package(
         .target(
             name: "StackAPI",
             dependencies: ["StackJSON", "StackStore", "StackHTTP"],
+            // The OpenAPI document is compiled into the binary (no Bundle, no file lookup at run time),
+            // so GET /openapi.json works wherever the executable is copied.
+            resources: [.embedInCode("OpenAPI/openapi.json")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
