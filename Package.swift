@@ -47,7 +47,8 @@ let package = Package(
         .testTarget(name: "StackHTTPTests", dependencies: ["StackHTTP"], swiftSettings: swiftSettings),
         .testTarget(
             name: "StackAPITests",
-            dependencies: ["StackAPI", "StackStore", "StackHTTP", "StackJSON"],
+            // `stack` too: the command-line parser is tested in-process with `@testable import stack`.
+            dependencies: ["StackAPI", "StackStore", "StackHTTP", "StackJSON", "stack"],
             swiftSettings: swiftSettings
         ),
     ],
