@@ -27,7 +27,15 @@ let package = Package(
             swiftSettings: swiftSettings,
             linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]
         ),
-        .target(name: "StackStore", dependencies: ["CSQLite", "StackJSON"], swiftSettings: swiftSettings),
+        .target(
+            name: "StackStore",
+            dependencies: ["CSQLite", "StackJSON"],
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedBuiltInTypes"]
+        ),
+        // Embeds the top-level types/*.json into StackStore at build time (BuiltInTypes).
+        .plugin(name: "EmbedBuiltInTypes", capability: .buildTool(), dependencies: ["EmbedTypesTool"]),
+        .executableTarget(name: "EmbedTypesTool", path: "Plugins/EmbedTypesTool", swiftSettings: swiftSettings),
         .target(name: "StackHTTP", dependencies: ["CSystem"], swiftSettings: swiftSettings),
         .target(
             name: "StackAPI",

@@ -1,0 +1,130 @@
+import StackJSON
+
+extension Store {
+    /// Starts an upload (SPEC §3 `POST /attachments`). The owner may always upload; other entities
+    /// need at least one create grant.
+    /// - Parameters:
+    ///   - contentType: stored as given (the API defaults it to `application/octet-stream`).
+    ///   - maxSize: the size limit; a write past it throws ``StoreError/payloadTooLarge(limit:)``.
+    public func beginAttachment(contentType: String, maxSize: Int64? = nil, as principal: Principal?) async throws -> AttachmentUpload {
+        guard let principal else { throw StoreError.unauthorized }
+        guard principal.isOwner || !principal.createGrants.isEmpty else {
+            throw StoreError.forbidden("uploading attachments needs at least one create grant")
+        }
+        guard !isClosed.withLock({ $0 }) else { throw StoreError.unavailable }
+        do {
+            let writer = try await blobs.makeWriter(maxSize: maxSize)
+            return AttachmentUpload(store: self, writer: writer, contentType: contentType, principal: principal)
+        } catch {
+            throw StoreError.wrap(error)
+        }
+    }
+
+    func finishUpload(_ upload: AttachmentUpload) async throws -> Attachment {
+        // While an upload is between its blob's rename and its row's commit, deletions leave
+        // unreferenced blobs in place (startup removes any that stay unreferenced).
+        blobGuard.withLock { $0 += 1 }
+        defer { blobGuard.withLock { $0 -= 1 } }
+        let info: BlobInfo
+        do {
+            info = try await upload.writer.finish()
+        } catch {
+            throw StoreError.wrap(error)
+        }
+        let attachment = Attachment(
+            fileId: AttachmentID.generate(), size: info.size, sha256: info.sha256, contentType: upload.contentType,
+            createdAt: .now(), createdBy: upload.principal.entityId)
+        try await write { db in
+            try db.execute(
+                "INSERT INTO attachments (file_id, sha256, size, content_type, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    attachment.fileId, attachment.sha256, attachment.size, attachment.contentType,
+                    attachment.createdAt.milliseconds, attachment.createdBy,
+                ])
+        }
+        return attachment
+    }
+
+    /// The attachment's metadata, if `principal` may read it: the owner, its uploader, or anyone
+    /// who can read a non-deleted record whose content holds the fileId (SPEC §3); else `notFound`.
+    public func attachment(_ fileId: String, as principal: Principal?) async throws -> Attachment {
+        guard let found = try await readableAttachment(fileId, as: principal) else {
+            throw StoreError.notFound("attachment \(fileId)")
+        }
+        return found
+    }
+
+    /// Opens the attachment's bytes in `range` (all when `nil`) for streaming.
+    /// - Throws: `notFound`, ``StoreError/rangeNotSatisfiable(size:)``.
+    public func openAttachment(_ fileId: String, range: Range<Int64>? = nil, as principal: Principal?) async throws -> OpenAttachment {
+        let attachment = try await attachment(fileId, as: principal)
+        do {
+            let file = try await blobs.open(attachment.sha256, range: range)
+            return OpenAttachment(attachment: attachment, file: file)
+        } catch {
+            throw StoreError.wrap(error)
+        }
+    }
+
+    /// Deletes the fileId (owner only); the bytes leave the disk once no other fileId shares them.
+    public func deleteAttachment(_ fileId: String, as principal: Principal?) async throws {
+        guard let principal else { throw StoreError.unauthorized }
+        guard principal.isOwner else {
+            if try await readableAttachment(fileId, as: principal) != nil {
+                throw StoreError.forbidden("only the owner may delete attachments")
+            }
+            throw StoreError.notFound("attachment \(fileId)")
+        }
+        let orphan = try await write { db -> String? in
+            guard let sha = try db.fetchOne("SELECT sha256 FROM attachments WHERE file_id = ?", [fileId], { $0.text(0) }) else {
+                throw StoreError.notFound("attachment \(fileId)")
+            }
+            try db.execute("DELETE FROM attachments WHERE file_id = ?", [fileId])
+            let shared = try db.exists("SELECT 1 FROM attachments WHERE sha256 = ?", [sha])
+            return shared ? nil : sha
+        }
+        if let orphan {
+            _ = try? await Blocking.run { [self] in
+                try self.blobGuard.withLock { finishing in
+                    if finishing == 0 { _ = try self.blobs.remove(orphan) }
+                }
+            }
+        }
+    }
+
+    private func readableAttachment(_ fileId: String, as principal: Principal?) async throws -> Attachment? {
+        var sql = "SELECT \(Attachment.columns) FROM attachments a WHERE a.file_id = ?"
+        var arguments: [DatabaseValue] = [.text(fileId)]
+        if principal?.isOwner != true {
+            // One indexed query: uploader, or a readable non-deleted record referring to the file.
+            let readable = AccessRules.readable("r", by: principal)
+            sql += """
+                 AND (a.created_by = ? OR EXISTS (SELECT 1 FROM file_refs f JOIN records r ON r.rid = f.rid \
+                WHERE f.file_id = a.file_id AND r.deleted_at IS NULL AND \(readable.sql)))
+                """
+            arguments.append(.text(principal?.entityId ?? ""))
+            arguments += readable.arguments
+        }
+        let query = sql
+        let args = arguments
+        return try await read { db in try db.fetchOne(query, args) { Attachment.decode($0) } }
+    }
+
+    /// Startup clean-up (SPEC §3 Attachments): removes temporary files left by a crash, and blobs
+    /// that no fileId refers to (a crash between a blob's rename and its commit leaves one).
+    func cleanUpAttachments() async throws {
+        do {
+            try await blobs.removeTemporaryFiles()
+            let stored = try await blobs.listAllBlobs()
+            guard !stored.isEmpty else { return }
+            let referenced = try await read { db in
+                Set(try db.fetchAll("SELECT DISTINCT sha256 FROM attachments") { $0.text(0) })
+            }
+            for sha in stored where !referenced.contains(sha) {
+                try await blobs.remove(sha)
+            }
+        } catch {
+            throw StoreError.wrap(error)
+        }
+    }
+}

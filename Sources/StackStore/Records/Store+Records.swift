@@ -1,0 +1,228 @@
+import StackJSON
+
+extension Store {
+    /// Creates a record (SPEC §3 `POST /records`).
+    ///
+    /// - Parameters:
+    ///   - input: type, content, optional permissions (owner only) and optional client id.
+    ///   - principal: who is asking; required.
+    ///   - idempotency: when given, the rendered response is stored in the same transaction.
+    /// - Throws: `unauthorized`, `unknownType`, `forbidden` (no create grant for the type, or
+    ///   permissions sent by a non-owner), `invalidRequest` (bad id), `invalidContent`, `conflict`
+    ///   (id taken, idempotency key used).
+    public func createRecord(
+        _ input: NewRecord, as principal: Principal?, idempotency: IdempotencyStamp<Record>? = nil
+    ) async throws -> Record {
+        guard let principal else { throw StoreError.unauthorized }
+        guard types.entry(input.type) != nil else { throw StoreError.unknownType(input.type) }
+        // SPEC §4: create needs the token's create grant; entity and group records are the owner's.
+        guard principal.mayCreate(type: input.type) else {
+            throw StoreError.forbidden("this token may not create records of type \"\(input.type)\"")
+        }
+        if input.permissions != nil && !principal.isOwner {
+            throw StoreError.forbidden("only the owner may set permissions")
+        }
+        if let id = input.id, !RecordID.isValidClientID(id) {
+            throw StoreError.invalidRequest(
+                "the id must match ^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$ and not be \"query\"")
+        }
+        try types.validate(input.content, type: input.type)
+        let now = Timestamp.now()
+        let clientID = input.id
+        let record = Record(
+            id: input.id ?? RecordID.generate(at: now), type: input.type, content: input.content, version: 1, createdAt: now,
+            updatedAt: now, createdBy: principal.entityId, deletedAt: nil, permissions: input.permissions ?? [])
+        let contentText = input.content.serializedString()
+        let owner = ownerEntityId
+        let lifetime = configuration.idempotencyLifetimeMilliseconds
+        let seq = try await write { db -> Int64 in
+            if clientID != nil, try db.exists("SELECT 1 FROM records WHERE id = ?", [record.id]) {
+                throw StoreError.conflict("a record with id \"\(record.id)\" exists")
+            }
+            let rid = try RecordRows.insert(record, contentText: contentText, db: db)
+            try RecordRows.insertVersion(
+                rid: rid, version: 1, contentText: contentText, at: now, by: record.createdBy, operation: .create, db: db)
+            try RecordRows.writeGrants(rid: rid, grants: record.permissions ?? [], db: db)
+            try RecordRows.syncGroupMembers(rid: rid, record: record, ownerEntityId: owner, db: db)
+            try RecordRows.recordFileReferences(rid: rid, content: record.content, db: db)
+            let seq = try RecordRows.appendChange(rid: rid, record: record, operation: .create, at: now, db: db)
+            if let idempotency {
+                try IdempotencyRows.insert(idempotency, result: record, now: now, lifetime: lifetime, db: db)
+            }
+            return seq
+        }
+        notifier.advance(to: seq)
+        return record
+    }
+
+    /// The record `id` as `principal` may see it (SPEC §3 `GET /records/:id`).
+    /// - Parameter includeDeleted: honoured for the owner only; others never see soft-deleted records.
+    /// - Throws: `notFound` when absent, soft-deleted (unless the owner asks) or unreadable.
+    public func record(_ id: String, includeDeleted: Bool = false, as principal: Principal?) async throws -> Record {
+        let readable = AccessRules.readable("r", by: principal)
+        let showDeleted = includeDeleted && principal?.isOwner == true
+        let found = try await read { db in
+            try db.fetchOne(
+                "SELECT \(RecordRows.columns) FROM records r WHERE r.id = ? AND \(readable.sql)"
+                    + (showDeleted ? "" : " AND r.deleted_at IS NULL"),
+                [id] + readable.arguments
+            ) { try RecordRows.decode($0).record }
+        }
+        guard let found else { throw StoreError.notFound("record \(id)") }
+        return found.visible(to: principal)
+    }
+
+    /// Applies an RFC 7396 merge patch to the record's content in one write transaction against
+    /// the current content (SPEC §3 `PATCH /records/:id`). A patch that changes nothing returns the
+    /// record with its version unchanged; otherwise the version grows by one.
+    /// - Parameter ifMatch: the version the caller expects (`If-Match`); `nil` matches any.
+    /// - Throws: `notFound`, `forbidden`, `preconditionFailed`, `invalidContent`.
+    public func patchRecord(_ id: String, patch: JSON, ifMatch: Int? = nil, as principal: Principal?) async throws -> Record {
+        guard let principal else { throw StoreError.unauthorized }
+        let owner = ownerEntityId
+        let types = self.types
+        let (record, seq) = try await write { db -> (Record, Int64?) in
+            let (rid, current) = try Store.loadForWrite(id: id, principal: principal, ifMatch: ifMatch, db: db)
+            let merged = current.content.merging(patch: patch)
+            if merged == current.content { return (current, nil) }
+            try types.validate(merged, type: current.type)
+            let now = Timestamp.now()
+            var updated = current
+            updated.content = merged
+            updated.version += 1
+            updated.updatedAt = max(now, current.updatedAt)
+            let text = merged.serializedString()
+            try db.execute(
+                "UPDATE records SET content = ?, version = ?, updated_at = ? WHERE rid = ?",
+                [text, updated.version, updated.updatedAt.milliseconds, rid])
+            try RecordRows.insertVersion(
+                rid: rid, version: updated.version, contentText: text, at: updated.updatedAt, by: principal.entityId,
+                operation: .update, db: db)
+            try RecordRows.syncGroupMembers(rid: rid, record: updated, ownerEntityId: owner, db: db)
+            try RecordRows.recordFileReferences(rid: rid, content: merged, db: db)
+            let seq = try RecordRows.appendChange(rid: rid, record: updated, operation: .update, at: updated.updatedAt, db: db)
+            return (updated, seq)
+        }
+        if let seq { notifier.advance(to: seq) }
+        return record.visible(to: principal)
+    }
+
+    /// Soft-deletes the record (SPEC §3 `DELETE /records/:id`): hidden from everyone but the
+    /// owner's `includeDeleted`; versions kept. Non-owners may delete only records they created.
+    public func deleteRecord(_ id: String, ifMatch: Int? = nil, as principal: Principal?) async throws {
+        guard let principal else { throw StoreError.unauthorized }
+        let owner = ownerEntityId
+        let seq = try await write { db -> Int64 in
+            let (rid, current) = try Store.loadForWrite(id: id, principal: principal, ifMatch: ifMatch, db: db)
+            // SPEC §4: E may soft-delete only records it created.
+            guard principal.isOwner || current.createdBy == principal.entityId else {
+                throw StoreError.forbidden("only the record's creator or the owner may delete it")
+            }
+            guard current.id != owner else { throw StoreError.forbidden("the owner entity cannot be deleted") }
+            let now = max(Timestamp.now(), current.updatedAt)
+            var deleted = current
+            deleted.deletedAt = now
+            deleted.updatedAt = now
+            try db.execute("UPDATE records SET deleted_at = ?, updated_at = ? WHERE rid = ?", [now.milliseconds, now.milliseconds, rid])
+            try RecordRows.syncGroupMembers(rid: rid, record: deleted, ownerEntityId: owner, db: db)
+            return try RecordRows.appendChange(rid: rid, record: deleted, operation: .delete, at: now, db: db)
+        }
+        notifier.advance(to: seq)
+    }
+
+    /// Makes a new version whose content is version `version`'s (SPEC §3 restore); on a
+    /// soft-deleted record (owner or creator) it also undeletes.
+    /// - Throws: `notFound` (record or version), `forbidden`, `preconditionFailed`.
+    public func restoreRecord(_ id: String, version: Int, ifMatch: Int? = nil, as principal: Principal?) async throws -> Record {
+        guard let principal else { throw StoreError.unauthorized }
+        let owner = ownerEntityId
+        let (record, seq) = try await write { db -> (Record, Int64) in
+            let (rid, current) = try Store.loadForWrite(
+                id: id, principal: principal, ifMatch: ifMatch, allowDeletedForCreator: true, db: db)
+            guard
+                let text = try db.fetchOne(
+                    "SELECT content FROM versions WHERE rid = ? AND version = ?", [rid, version], { $0.text(0) })
+            else { throw StoreError.notFound("version \(version) of record \(id)") }
+            let now = max(Timestamp.now(), current.updatedAt)
+            var restored = current
+            restored.content = try JSON(parsing: text)
+            restored.version += 1
+            restored.updatedAt = now
+            restored.deletedAt = nil
+            try db.execute(
+                "UPDATE records SET content = ?, version = ?, updated_at = ?, deleted_at = NULL WHERE rid = ?",
+                [text, restored.version, now.milliseconds, rid])
+            try RecordRows.insertVersion(
+                rid: rid, version: restored.version, contentText: text, at: now, by: principal.entityId, operation: .restore, db: db)
+            try RecordRows.syncGroupMembers(rid: rid, record: restored, ownerEntityId: owner, db: db)
+            let seq = try RecordRows.appendChange(rid: rid, record: restored, operation: .restore, at: now, db: db)
+            return (restored, seq)
+        }
+        notifier.advance(to: seq)
+        return record.visible(to: principal)
+    }
+
+    /// Erases the record, its versions, grants, associations in both directions and attachment
+    /// references (SPEC §3 `DELETE /records/:id?hard=true`); owner only. Appends an `erase` event.
+    /// Erasing an entity also revokes its tokens.
+    public func hardDeleteRecord(_ id: String, ifMatch: Int? = nil, as principal: Principal?) async throws {
+        guard let principal else { throw StoreError.unauthorized }
+        let owner = ownerEntityId
+        let seq = try await write { db -> Int64 in
+            guard principal.isOwner else {
+                // Readable → 403, otherwise indistinguishable from absent (SPEC §4).
+                if let (rid, current) = try RecordRows.load(id: id, db: db), current.deletedAt == nil,
+                    try AccessRules.access(rid: rid, principal: principal, db: db).read
+                {
+                    throw StoreError.forbidden("only the owner may erase records")
+                }
+                throw StoreError.notFound("record \(id)")
+            }
+            guard let (rid, current) = try RecordRows.load(id: id, db: db) else { throw StoreError.notFound("record \(id)") }
+            if let ifMatch, ifMatch != current.version { throw StoreError.preconditionFailed(currentVersion: current.version) }
+            guard current.id != owner else { throw StoreError.forbidden("the owner entity cannot be erased") }
+            let seq = try RecordRows.appendChange(rid: rid, record: current, operation: .erase, at: .now(), db: db)
+            if current.type == BuiltInTypeIDs.entity {
+                try db.execute("DELETE FROM tokens WHERE entity_id = ?", [current.id])
+            }
+            try db.execute("DELETE FROM records WHERE rid = ?", [rid])
+            return seq
+        }
+        notifier.advance(to: seq)
+    }
+
+    /// Loads a record for a mutation and applies SPEC §4: absent, soft-deleted or unreadable →
+    /// `notFound`; readable but not writable → `forbidden`; `entity`/`group` records → owner only;
+    /// `ifMatch` → `preconditionFailed`.
+    static func loadForWrite(
+        id: String, principal: Principal, ifMatch: Int?, allowDeletedForCreator: Bool = false, db: Database
+    ) throws -> (rid: Int64, record: Record) {
+        guard let (rid, current) = try RecordRows.load(id: id, db: db) else { throw StoreError.notFound("record \(id)") }
+        if current.deletedAt != nil {
+            let creatorOrOwner = principal.isOwner || current.createdBy == principal.entityId
+            guard allowDeletedForCreator && creatorOrOwner else { throw StoreError.notFound("record \(id)") }
+        }
+        let access = try AccessRules.access(rid: rid, principal: principal, db: db)
+        guard access.read || (allowDeletedForCreator && current.createdBy == principal.entityId) else {
+            throw StoreError.notFound("record \(id)")
+        }
+        guard access.write else { throw StoreError.forbidden("no write access to record \(id)") }
+        if !principal.isOwner && (current.type == BuiltInTypeIDs.entity || current.type == BuiltInTypeIDs.group) {
+            throw StoreError.forbidden("only the owner may modify \(current.type) records")
+        }
+        if let ifMatch, ifMatch != current.version { throw StoreError.preconditionFailed(currentVersion: current.version) }
+        return (rid, current)
+    }
+}
+
+extension Record {
+    /// The record with `permissions` hidden unless `principal` is the owner or the creator (SPEC §4).
+    func visible(to principal: Principal?) -> Record {
+        guard let principal, principal.isOwner || principal.entityId == createdBy else {
+            var copy = self
+            copy.permissions = nil
+            return copy
+        }
+        return self
+    }
+}

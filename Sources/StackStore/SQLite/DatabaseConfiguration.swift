@@ -1,0 +1,23 @@
+/// When a committed write is acknowledged (SPEC §6).
+public enum Durability: String, Sendable, Hashable {
+    /// `synchronous=FULL`: the commit is flushed to disk before the write returns; survives power loss.
+    case full
+    /// `synchronous=NORMAL`: survives a crash of the process (`kill -9`) but maybe not a power loss.
+    case normal
+}
+
+/// How the pool opens its connections.
+package struct DatabaseConfiguration: Sendable {
+    package var durability: Durability = .full
+    /// Read-only connections, each on a thread of its own.
+    package var readerCount: Int = 4
+    /// How long a connection waits for a lock before failing with SQLITE_BUSY.
+    package var busyTimeoutMilliseconds: Int32 = 5000
+    /// The most writes committed together in one transaction.
+    package var maxBatchSize: Int = 512
+
+    package init(durability: Durability = .full, readerCount: Int = 4) {
+        self.durability = durability
+        self.readerCount = readerCount
+    }
+}

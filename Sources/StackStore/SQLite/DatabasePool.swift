@@ -1,0 +1,194 @@
+import CSQLite
+import Foundation
+
+/// A SQLite database in WAL mode: one writer connection on a thread of its own, and a pool of
+/// read-only connections on threads of their own, so reads never wait for writes and no blocking
+/// SQLite call ever runs on Swift's cooperative pool.
+///
+/// ```swift
+/// let pool = try await DatabasePool.open(path: path, configuration: .init(), migrations: schema)
+/// try await pool.write { db in try db.execute("INSERT INTO t VALUES (?)", [1]) }
+/// let n = try await pool.read { db in try db.fetchOne("SELECT count(*) FROM t") { $0.int(0) } }
+/// ```
+package final class DatabasePool: Sendable {
+    package let path: String
+    package let configuration: DatabaseConfiguration
+    private let writerQueue = JobQueue<WriteJob>()
+    private let readerQueue = JobQueue<ReadJob>()
+
+    private init(path: String, configuration: DatabaseConfiguration) {
+        self.path = path
+        self.configuration = configuration
+    }
+
+    /// Opens (creating if needed) the database at `path`, applies the pragmas and migrations on the
+    /// writer, then starts the readers.
+    package static func open(
+        path: String, configuration: DatabaseConfiguration, migrations: Migrations
+    ) async throws -> DatabasePool {
+        let pool = DatabasePool(path: path, configuration: configuration)
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let thread = Thread { [pool] in
+                let db: Database
+                do {
+                    db = try Database(path: path, mode: .create, busyTimeoutMilliseconds: configuration.busyTimeoutMilliseconds)
+                    try pool.setUpWriter(db, migrations: migrations)
+                } catch {
+                    continuation.resume(throwing: error)
+                    return
+                }
+                continuation.resume()
+                pool.runWriter(db)
+            }
+            thread.name = "stack.db.writer"
+            thread.start()
+        }
+        for index in 0..<max(1, configuration.readerCount) {
+            do {
+                try await pool.startReader(index)
+            } catch {
+                await pool.close()
+                throw error
+            }
+        }
+        return pool
+    }
+
+    private func setUpWriter(_ db: Database, migrations: Migrations) throws {
+        let mode = try db.pragmaText("journal_mode = WAL")
+        guard mode?.lowercased() == "wal" else {
+            throw DatabaseError(extendedCode: SQLITE_ERROR, message: "could not enable WAL mode (got \(mode ?? "nil"))")
+        }
+        // SPEC §6: `full` flushes each commit before it is acknowledged.
+        try db.executeScript("PRAGMA synchronous = \(configuration.durability == .full ? "FULL" : "NORMAL")")
+        try db.executeScript("PRAGMA foreign_keys = ON")
+        try db.executeScript("PRAGMA temp_store = MEMORY")
+        guard try db.pragmaText("quick_check") == "ok" else {
+            throw DatabaseError(extendedCode: SQLITE_CORRUPT, message: "the database file failed its quick check")
+        }
+        try migrations.migrate(db)
+    }
+
+    private func runWriter(_ db: Database) {
+        while true {
+            let jobs = writerQueue.takeAll(limit: configuration.maxBatchSize)
+            var batch: [WriteJob] = []
+            for job in jobs {
+                switch job.kind {
+                case .batched:
+                    batch.append(job)
+                case .exclusive:
+                    WriteBatcher.runBatch(batch, on: db)
+                    batch.removeAll()
+                    do {
+                        try job.run(db)
+                        job.complete(nil)
+                    } catch {
+                        db.rollbackQuietly()
+                        job.complete(error)
+                    }
+                case .close:
+                    WriteBatcher.runBatch(batch, on: db)
+                    batch.removeAll()
+                    // Checkpoint so the WAL does not outlive a clean close.
+                    try? db.executeScript("PRAGMA wal_checkpoint(TRUNCATE)")
+                    job.complete(nil)
+                    return  // `db` is released here, closing the connection on its own thread
+                }
+            }
+            WriteBatcher.runBatch(batch, on: db)
+        }
+    }
+
+    private func startReader(_ index: Int) async throws {
+        let path = self.path
+        let timeout = configuration.busyTimeoutMilliseconds
+        let queue = readerQueue
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let thread = Thread {
+                let db: Database
+                do {
+                    db = try Database(path: path, mode: .readOnly, busyTimeoutMilliseconds: timeout)
+                } catch {
+                    continuation.resume(throwing: error)
+                    return
+                }
+                continuation.resume()
+                while true {
+                    let job = queue.take()
+                    guard let body = job.body else {
+                        job.done()
+                        return
+                    }
+                    body(db)
+                }
+            }
+            thread.name = "stack.db.reader.\(index)"
+            thread.start()
+        }
+    }
+
+    /// Runs `body` on the writer, inside the next group-committed transaction, in a savepoint of
+    /// its own; returns once the transaction is committed (and, with durability `full`, flushed).
+    /// - Throws: the body's error (its changes rolled back, other writes unaffected), or the
+    ///   commit's error.
+    package func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await enqueueWrite(kind: .batched, body)
+    }
+
+    /// Runs `body` on the writer alone, outside any transaction (for statements that cannot run
+    /// inside one, or work that manages its own transactions).
+    package func writeWithoutTransaction<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await enqueueWrite(kind: .exclusive, body)
+    }
+
+    private func enqueueWrite<T: Sendable>(kind: WriteJob.Kind, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        let result = Handover<T>()
+        return try await withCheckedThrowingContinuation { continuation in
+            let job = WriteJob(
+                kind: kind,
+                body: { db in result.value = try body(db) },
+                completion: { error in
+                    if let error {
+                        continuation.resume(throwing: error)
+                    } else {
+                        continuation.resume(returning: result.value!)
+                    }
+                })
+            writerQueue.append(job)
+        }
+    }
+
+    /// Runs `body` on a reader connection, in a read transaction (one consistent snapshot).
+    package func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            readerQueue.append(
+                ReadJob { db in
+                    do {
+                        let value = try db.inTransaction(.deferred) { db in try body(db) }
+                        continuation.resume(returning: value)
+                    } catch {
+                        continuation.resume(throwing: error)
+                    }
+                })
+        }
+    }
+
+    /// Finishes the queued writes, closes the readers, checkpoints and closes the writer.
+    package func close() async {
+        for _ in 0..<max(1, configuration.readerCount) {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                readerQueue.append(ReadJob(body: nil, done: { continuation.resume() }))
+            }
+        }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            writerQueue.append(WriteJob(kind: .close, body: { _ in }, completion: { _ in continuation.resume() }))
+        }
+    }
+}
+
+/// One read waiting for a reader thread; `body == nil` stops the thread that takes it.
+struct ReadJob: @unchecked Sendable {  // the closure is run once, on the reader thread that takes it
+    var body: ((Database) -> Void)?
+    var done: () -> Void = {}
+}

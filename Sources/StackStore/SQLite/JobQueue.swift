@@ -1,0 +1,55 @@
+import Foundation
+
+/// A blocking FIFO shared by producer tasks and the dedicated threads that consume it.
+///
+/// `append` never blocks for long (a lock held for a few instructions); `take` and `takeAll`
+/// block their caller, so only the pool's own threads call them, never Swift's cooperative pool.
+final class JobQueue<Job>: @unchecked Sendable {  // all state is guarded by `condition`
+    private let condition = NSCondition()
+    private var jobs: [Job] = []
+    private var head = 0
+
+    func append(_ job: Job) {
+        condition.lock()
+        jobs.append(job)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Blocks until a job is available and removes it.
+    func take() -> Job {
+        condition.lock()
+        defer { condition.unlock() }
+        while head == jobs.count { condition.wait() }
+        let job = jobs[head]
+        head += 1
+        if head == jobs.count {
+            jobs.removeAll(keepingCapacity: true)
+            head = 0
+        }
+        return job
+    }
+
+    /// Blocks until at least one job is available and removes up to `limit` of them.
+    func takeAll(limit: Int) -> [Job] {
+        condition.lock()
+        defer { condition.unlock() }
+        while head == jobs.count { condition.wait() }
+        let end = min(jobs.count, head + limit)
+        let taken = Array(jobs[head..<end])
+        head = end
+        if head == jobs.count {
+            jobs.removeAll(keepingCapacity: true)
+            head = 0
+        }
+        return taken
+    }
+}
+
+/// A value handed from one thread to another exactly once (a job's result, a connection handed to
+/// its own thread at start). The handover happens through a queue or a continuation, which orders
+/// the accesses.
+final class Handover<Value>: @unchecked Sendable {  // accessed by one thread at a time, ordered by the queue
+    var value: Value?
+    init(_ value: Value? = nil) { self.value = value }
+}

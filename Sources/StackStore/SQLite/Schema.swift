@@ -1,0 +1,144 @@
+/// Stack's database schema, one constant per migration (see ``Migrations``).
+///
+/// Design (documented in the StackStore report and `docs/ARCHITECTURE.md`):
+/// - `records` holds the current state of each record in its own row (SPEC §1), so reading a
+///   record never touches `versions`. `rid` is the internal integer key every other table uses;
+///   `id` is the public id; AUTOINCREMENT keeps an erased record's `rid` from being reused (the
+///   change log still names it). Times are milliseconds since the Unix epoch.
+/// - `versions` holds immutable snapshots keyed by `(rid, version)`.
+/// - `grants` holds entity and group grants; a public grant is the `is_public` column of
+///   `records`, the record's grant list as given is `records.permissions` (JSON).
+///   `group_members` lists, for every owner-created non-deleted `group` record, its members, kept
+///   in sync on every write to a group. Together they make "may E read R" an indexed predicate
+///   (see `AccessRules`).
+/// - `changes` is the append-only event log (`seq` never reused, thanks to AUTOINCREMENT).
+enum Schema {
+    static let migrations = Migrations([
+        .init(version: 1, sql: version1)
+    ])
+
+    static let version1 = """
+        CREATE TABLE meta (
+            key TEXT PRIMARY KEY NOT NULL,
+            value TEXT NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE types (
+            id TEXT PRIMARY KEY NOT NULL,
+            name TEXT,
+            description TEXT,
+            schema TEXT NOT NULL,
+            indexes TEXT NOT NULL DEFAULT '[]',
+            built_in INTEGER NOT NULL DEFAULT 0,
+            created_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE records (
+            rid INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            type TEXT NOT NULL REFERENCES types(id),
+            content TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            created_by TEXT NOT NULL,
+            deleted_at INTEGER,
+            is_public INTEGER NOT NULL DEFAULT 0,
+            permissions TEXT NOT NULL DEFAULT '[]'
+        );
+        CREATE INDEX records_by_created ON records(created_at, rid);
+        CREATE INDEX records_by_updated ON records(updated_at, rid);
+        CREATE INDEX records_by_type_created ON records(type, created_at, rid);
+        CREATE INDEX records_by_type_updated ON records(type, updated_at, rid);
+        CREATE INDEX records_by_creator ON records(created_by, created_at, rid);
+
+        CREATE TABLE versions (
+            rid INTEGER NOT NULL REFERENCES records(rid) ON DELETE CASCADE,
+            version INTEGER NOT NULL,
+            content TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            created_by TEXT NOT NULL,
+            operation TEXT NOT NULL,
+            PRIMARY KEY (rid, version)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE grants (
+            rid INTEGER NOT NULL REFERENCES records(rid) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('entity', 'group')),
+            subject TEXT NOT NULL,
+            can_read INTEGER NOT NULL,
+            can_write INTEGER NOT NULL,
+            PRIMARY KEY (rid, kind, subject)
+        ) WITHOUT ROWID;
+        CREATE INDEX grants_by_subject ON grants(subject, kind, rid);
+
+        CREATE TABLE group_members (
+            group_id TEXT NOT NULL,
+            entity_id TEXT NOT NULL,
+            group_rid INTEGER NOT NULL REFERENCES records(rid) ON DELETE CASCADE,
+            PRIMARY KEY (entity_id, group_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX group_members_by_group ON group_members(group_rid);
+
+        CREATE TABLE associations (
+            source_rid INTEGER NOT NULL REFERENCES records(rid) ON DELETE CASCADE,
+            relation TEXT NOT NULL,
+            target_rid INTEGER NOT NULL REFERENCES records(rid) ON DELETE CASCADE,
+            created_at INTEGER NOT NULL,
+            created_by TEXT NOT NULL,
+            PRIMARY KEY (source_rid, relation, target_rid)
+        ) WITHOUT ROWID;
+        CREATE INDEX associations_by_target ON associations(target_rid, relation, source_rid);
+
+        CREATE TABLE tokens (
+            id TEXT PRIMARY KEY NOT NULL,
+            hash TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            entity_id TEXT NOT NULL,
+            create_grants TEXT NOT NULL DEFAULT '[]',
+            expires_at INTEGER,
+            created_at INTEGER NOT NULL,
+            last_used_at INTEGER
+        ) WITHOUT ROWID;
+
+        CREATE TABLE attachments (
+            file_id TEXT PRIMARY KEY NOT NULL,
+            sha256 TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            content_type TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            created_by TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX attachments_by_sha256 ON attachments(sha256);
+
+        CREATE TABLE file_refs (
+            file_id TEXT NOT NULL REFERENCES attachments(file_id) ON DELETE CASCADE,
+            rid INTEGER NOT NULL REFERENCES records(rid) ON DELETE CASCADE,
+            PRIMARY KEY (file_id, rid)
+        ) WITHOUT ROWID;
+        CREATE INDEX file_refs_by_record ON file_refs(rid);
+
+        CREATE TABLE changes (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            rid INTEGER,
+            record_id TEXT NOT NULL,
+            type TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            operation TEXT NOT NULL
+                CHECK (operation IN ('create', 'update', 'delete', 'restore', 'permissions', 'erase')),
+            at INTEGER NOT NULL
+        );
+
+        CREATE TABLE idempotency (
+            entity_id TEXT NOT NULL,
+            key TEXT NOT NULL,
+            request_hash TEXT NOT NULL,
+            status INTEGER NOT NULL,
+            headers TEXT NOT NULL,
+            body BLOB NOT NULL,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (entity_id, key)
+        ) WITHOUT ROWID;
+        CREATE INDEX idempotency_by_created ON idempotency(created_at);
+        """
+}

@@ -1,0 +1,191 @@
+import Foundation
+import StackJSON
+import Synchronization
+
+/// The Stack engine: records, versions, types, permissions, associations, tokens, attachments and
+/// the change log over one SQLite database and a blob folder. Every operation takes "who is
+/// asking" (a ``Principal``, `nil` for anonymous) and returns a result or throws a ``StoreError``.
+///
+/// ```swift
+/// let store = try await Store.create(at: "/var/lib/stack")
+/// let owner = store.ownerPrincipal
+/// let note = try await store.createRecord(NewRecord(type: "entity", content: ["name": "Ann"]), as: owner)
+/// let same = try await store.record(note.id, as: owner)
+/// await store.close()
+/// ```
+public final class Store: Sendable {
+    /// The data directory.
+    public let directory: String
+    /// The owner entity's id (SPEC §1).
+    public let ownerEntityId: String
+    public let configuration: StoreConfiguration
+
+    let pool: DatabasePool
+    let types: TypeRegistry
+    let notifier: ChangeNotifier
+    let tokenUsage = Mutex<[String: Int64]>([:])
+    let isClosed = Mutex(false)
+    let blobs: BlobStore
+    /// Uploads between their blob's rename and their row's commit (see `finishUpload`).
+    let blobGuard = Mutex(0)
+
+    static let databaseFileName = "stack.db"
+    static let blobFolderName = "blobs"
+
+    private init(
+        directory: String, ownerEntityId: String, configuration: StoreConfiguration, pool: DatabasePool, blobs: BlobStore,
+        latestSeq: Int64
+    ) {
+        self.blobs = blobs
+        self.directory = directory
+        self.ownerEntityId = ownerEntityId
+        self.configuration = configuration
+        self.pool = pool
+        self.types = TypeRegistry()
+        self.notifier = ChangeNotifier(latest: latestSeq)
+    }
+
+    /// The owner, as a principal (for the command line and for tests).
+    public var ownerPrincipal: Principal {
+        Principal(entityId: ownerEntityId, isOwner: true, tokenId: nil, createGrants: ["*"])
+    }
+
+    /// The database file's path.
+    public var databasePath: String { (directory as NSString).appendingPathComponent(Store.databaseFileName) }
+    /// The blob folder's path.
+    public var blobDirectory: String { (directory as NSString).appendingPathComponent(Store.blobFolderName) }
+
+    /// Whether a stack exists in `directory`.
+    public static func exists(at directory: String) -> Bool {
+        FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent(databaseFileName))
+    }
+
+    /// Creates a stack in `directory` (which may exist and be empty): the database, the blob
+    /// folder, the built-in types and the owner entity `{"name": ownerName}`.
+    /// - Throws: ``StoreError/conflict(_:)`` when a stack is already there.
+    public static func create(
+        at directory: String, ownerName: String = "Owner", configuration: StoreConfiguration = StoreConfiguration()
+    ) async throws -> Store {
+        let dbPath = (directory as NSString).appendingPathComponent(databaseFileName)
+        let blobPath = (directory as NSString).appendingPathComponent(blobFolderName)
+        try await Blocking.run {
+            if FileManager.default.fileExists(atPath: dbPath) { throw StoreError.conflict("a stack already exists in this directory") }
+            try FileManager.default.createDirectory(atPath: blobPath, withIntermediateDirectories: true)
+        }
+        let pool = try await openPool(path: dbPath, configuration: configuration)
+        let builtIns: [TypeDefinition]
+        do {
+            builtIns = try BuiltInTypeSource.definitions()
+        } catch {
+            await pool.close()
+            throw error
+        }
+        let ownerId = RecordID.generate()
+        do {
+            try await pool.write { db in
+                guard try !db.exists("SELECT 1 FROM meta WHERE key = 'owner_entity_id'") else {
+                    throw StoreError.conflict("a stack already exists in this directory")
+                }
+                try db.execute("INSERT INTO meta (key, value) VALUES ('owner_entity_id', ?)", [ownerId])
+                for definition in builtIns { try TypeRegistry.insertRow(definition, db: db) }
+            }
+        } catch {
+            await pool.close()
+            throw StoreError.wrap(error)
+        }
+        let store = try await Store.finishOpening(directory: directory, pool: pool, configuration: configuration)
+        _ = try await store.createRecord(
+            NewRecord(type: BuiltInTypeIDs.entity, content: ["name": .string(ownerName)], id: ownerId), as: store.ownerPrincipal)
+        return store
+    }
+
+    /// Opens the stack in `directory`, migrating its schema if needed, and removes what a crash
+    /// may have left behind (temporary blob files, blobs no fileId refers to).
+    /// - Throws: ``StoreError/notFound(_:)`` when there is no stack; ``StoreError/storage(_:)``
+    ///   when the database is damaged or was written by a newer version.
+    public static func open(at directory: String, configuration: StoreConfiguration = StoreConfiguration()) async throws -> Store {
+        let dbPath = (directory as NSString).appendingPathComponent(databaseFileName)
+        guard try await Blocking.run({ FileManager.default.fileExists(atPath: dbPath) }) else {
+            throw StoreError.notFound("no stack in this directory")
+        }
+        let pool = try await openPool(path: dbPath, configuration: configuration)
+        return try await finishOpening(directory: directory, pool: pool, configuration: configuration)
+    }
+
+    private static func openPool(path: String, configuration: StoreConfiguration) async throws -> DatabasePool {
+        do {
+            return try await DatabasePool.open(
+                path: path, configuration: DatabaseConfiguration(durability: configuration.durability, readerCount: configuration.readerCount),
+                migrations: Schema.migrations)
+        } catch {
+            throw StoreError.wrap(error)
+        }
+    }
+
+    private static func finishOpening(directory: String, pool: DatabasePool, configuration: StoreConfiguration) async throws -> Store {
+        do {
+            let lifetime = configuration.idempotencyLifetimeMilliseconds
+            let (owner, latest, definitions) = try await pool.write { db in
+                guard let owner = try db.fetchOne("SELECT value FROM meta WHERE key = 'owner_entity_id'", [], { $0.text(0) }) else {
+                    throw StoreError.storage("the database has no owner entity")
+                }
+                try db.execute("DELETE FROM idempotency WHERE created_at < ?", [Timestamp.now().milliseconds - lifetime])
+                let latest = try db.fetchOne("SELECT coalesce(max(seq), 0) FROM changes") { $0.int64(0) } ?? 0
+                return (owner, latest, try TypeRegistry.loadAll(db: db))
+            }
+            let blobs = try await BlobStore.open(dataDirectory: directory)
+            let store = Store(
+                directory: directory, ownerEntityId: owner, configuration: configuration, pool: pool, blobs: blobs, latestSeq: latest)
+            for definition in definitions { try store.types.insert(definition) }
+            try await store.cleanUpAttachments()
+            return store
+        } catch {
+            await pool.close()
+            throw StoreError.wrap(error)
+        }
+    }
+
+    /// Finishes queued writes and closes the database. Later calls fail with ``StoreError/unavailable``.
+    public func close() async {
+        let wasClosed = isClosed.withLock { closed in
+            defer { closed = true }
+            return closed
+        }
+        guard !wasClosed else { return }
+        notifier.close()
+        await pool.close()
+    }
+
+    // MARK: Internal helpers
+
+    /// Runs `body` in the next group-committed write transaction, mapping errors to ``StoreError``.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        guard !isClosed.withLock({ $0 }) else { throw .unavailable }
+        do {
+            return try await pool.write(body)
+        } catch {
+            throw StoreError.wrap(error)
+        }
+    }
+
+    /// Runs `body` on a reader, mapping errors to ``StoreError``.
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        guard !isClosed.withLock({ $0 }) else { throw .unavailable }
+        do {
+            return try await pool.read(body)
+        } catch {
+            throw StoreError.wrap(error)
+        }
+    }
+
+    /// Runs a database integrity check (`PRAGMA integrity_check`); returns SQLite's report lines,
+    /// `["ok"]` when sound.
+    public func integrityCheck() async throws -> [String] {
+        try await read { db in try db.fetchAll("PRAGMA integrity_check") { $0.text(0) } }
+    }
+
+    /// Whether the database answers (for `/health`).
+    public func isDatabaseHealthy() async -> Bool {
+        (try? await read { db in try db.fetchOne("SELECT 1") { $0.int(0) } }) == 1
+    }
+}
