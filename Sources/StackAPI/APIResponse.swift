@@ -1,4 +1,5 @@
 import StackJSON
+import StackStore
 
 /// A response as the API builds it, before the server writes it: status, headers, body bytes.
 ///
@@ -9,6 +10,8 @@ public struct APIResponse: Sendable {
     /// Header fields in order; names are compared case-insensitively.
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
+    /// A file range to send instead of `body` (attachments); the server closes it when done.
+    public var file: OpenBlob?
 
     public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
         self.status = status
