@@ -7,6 +7,13 @@ enum RecordRoutes {
         [
             Route("GET", "/records", access: .optional, handler: list),
             Route("POST", "/records", access: .authenticated, creates: true, handler: create),
+            // SPEC §5: `query` is reserved; the route exists so the path never reads as a record,
+            // and answers 404 until the `query` capability is live.
+            Route("POST", "/records/query", access: .optional) { context in
+                var problem = Problem.notFound(path: context.path)
+                problem.detail = "Queries are not supported by this server yet; see capabilities in /.well-known/stack."
+                throw problem
+            },
             Route("GET", "/records/:id", access: .optional, handler: get),
             Route("PATCH", "/records/:id", access: .authenticated, handler: patch),
             Route("DELETE", "/records/:id", access: .authenticated, handler: delete),

@@ -91,17 +91,18 @@ public struct Router: Sendable {
             if let parameters = route.match(path) { candidates.append((route, parameters)) }
         }
         guard !candidates.isEmpty else { return .notFound }
-        // Prefer the most literal pattern for this path.
-        let best = candidates.map { candidate in
-            (candidate, candidate.0.segments.filter { if case .literal = $0 { true } else { false } }.count)
-        }
-        let topScore = best.map(\.1).max() ?? 0
-        let specific = best.filter { $0.1 == topScore }.map(\.0)
+        // Prefer the most literal pattern that has this method (`POST /records/query` over
+        // `/records/:id`; but `GET /records/query` still reaches `GET /records/:id`).
         let lookup = method == "HEAD" ? "GET" : method
-        if let hit = specific.first(where: { $0.0.method == lookup }) {
+        let ranked = candidates.sorted { literalCount($0.0) > literalCount($1.0) }
+        if let hit = ranked.first(where: { $0.0.method == lookup }) {
             return .found(hit.0, parameters: hit.1)
         }
-        return .methodNotAllowed(allowed: Self.allowed(specific.map(\.0.method)))
+        return .methodNotAllowed(allowed: Self.allowed(candidates.map(\.0.method)))
+    }
+
+    private func literalCount(_ route: Route) -> Int {
+        route.segments.filter { if case .literal = $0 { true } else { false } }.count
     }
 
     /// The methods a path allows, as `Allow` lists them.
