@@ -66,6 +66,23 @@ extension JSON {
     public static func double(_ value: Double) -> JSON { .number(JSONNumber(value)) }
 }
 
+extension JSON {
+    /// JSON data-model equality: numbers compare numerically (`1 == 1.0`), strings by their
+    /// Unicode scalars (not Swift's canonical equivalence), arrays element by element, objects
+    /// member by member in any order.
+    public static func == (lhs: JSON, rhs: JSON) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): return true
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.number(let a), .number(let b)): return a == b
+        case (.string(let a), .string(let b)): return JSONKey.same(a, b)
+        case (.array(let a), .array(let b)): return a == b
+        case (.object(let a), .object(let b)): return a == b
+        default: return false
+        }
+    }
+}
+
 extension JSON: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
     ExpressibleByFloatLiteral, ExpressibleByStringLiteral, ExpressibleByArrayLiteral,
     ExpressibleByDictionaryLiteral

@@ -68,34 +68,39 @@ public final class Store: Sendable {
     ) async throws -> Store {
         let dbPath = (directory as NSString).appendingPathComponent(databaseFileName)
         let blobPath = (directory as NSString).appendingPathComponent(blobFolderName)
-        try await Blocking.run {
-            if FileManager.default.fileExists(atPath: dbPath) { throw StoreError.conflict("a stack already exists in this directory") }
-            try FileManager.default.createDirectory(atPath: blobPath, withIntermediateDirectories: true)
-        }
+        // An existing stack is detected inside the creating transaction (its owner row), so a file
+        // left by a crash before that transaction committed does not block a new attempt.
+        try await Blocking.run { try FileManager.default.createDirectory(atPath: blobPath, withIntermediateDirectories: true) }
+        let now = Timestamp.now()
+        let builtIns = try BuiltInTypeSource.definitions(at: now)
+        // The owner entity is validated like any record before the stack exists.
+        let ownerContent: JSON = ["name": .string(ownerName)]
+        let validator = TypeRegistry()
+        for definition in builtIns { try validator.insert(definition) }
+        try validator.validate(ownerContent, type: BuiltInTypeIDs.entity)
+        let ownerId = RecordID.generate(at: now)
+        let owner = Record(
+            id: ownerId, type: BuiltInTypeIDs.entity, content: ownerContent, version: 1, createdAt: now, updatedAt: now,
+            createdBy: ownerId, deletedAt: nil, permissions: [])
         let pool = try await openPool(path: dbPath, configuration: configuration)
-        let builtIns: [TypeDefinition]
         do {
-            builtIns = try BuiltInTypeSource.definitions()
-        } catch {
-            await pool.close()
-            throw error
-        }
-        let ownerId = RecordID.generate()
-        do {
+            // One transaction: a crash leaves either no stack or a complete one.
             try await pool.write { db in
                 guard try !db.exists("SELECT 1 FROM meta WHERE key = 'owner_entity_id'") else {
                     throw StoreError.conflict("a stack already exists in this directory")
                 }
                 try db.execute("INSERT INTO meta (key, value) VALUES ('owner_entity_id', ?)", [ownerId])
                 for definition in builtIns { try TypeRegistry.insertRow(definition, db: db) }
+                let text = ownerContent.serializedString()
+                let rid = try RecordRows.insert(owner, contentText: text, db: db)
+                try RecordRows.insertVersion(rid: rid, version: 1, contentText: text, at: now, by: ownerId, operation: .create, db: db)
+                _ = try RecordRows.appendChange(rid: rid, record: owner, operation: .create, at: now, db: db)
             }
         } catch {
             await pool.close()
             throw StoreError.wrap(error)
         }
         let store = try await Store.finishOpening(directory: directory, pool: pool, configuration: configuration)
-        _ = try await store.createRecord(
-            NewRecord(type: BuiltInTypeIDs.entity, content: ["name": .string(ownerName)], id: ownerId), as: store.ownerPrincipal)
         return store
     }
 

@@ -273,7 +273,8 @@ struct BlobStoreTests {
             #expect(done.isNew)
         }
         let partial = randomBytes(5000, seed: 4)
-        _ = FileManager.default.createFile(atPath: data.path + "/tmp/upload-0123456789abcdef01234567.tmp", contents: Data(partial))
+        _ = FileManager.default.createFile(
+            atPath: data.path + "/tmp/upload-0123456789abcdef01234567.tmp", contents: Data(partial))
         _ = FileManager.default.createFile(atPath: data.path + "/tmp/other-leftover", contents: Data())
 
         // The next start.
@@ -330,8 +331,22 @@ struct BlobStoreTests {
         try await aborted.write([5])
         await aborted.abort()
         #expect(try await store.removeTemporaryFiles() == 0)
+        try await store.checkWritable()
         #expect(try await store.remove(blob.sha256))
         #expect(try await store.listAllBlobs().isEmpty)
+    }
+
+    @Test func checkWritable_passesOnAWritableFolder_andFailsOtherwise() throws {
+        let data = try DataDirectory()
+        let store = try BlobStore(dataDirectory: data.path)
+        try store.checkWritable()
+        #expect(data.files(in: "tmp").isEmpty)
+        #expect(try store.listAllBlobs().isEmpty)
+
+        // The temporary folder replaced by a file (fails for root too, unlike permission bits).
+        try FileManager.default.removeItem(atPath: store.temporaryDirectory)
+        _ = FileManager.default.createFile(atPath: store.temporaryDirectory, contents: Data())
+        #expect(throws: BlobStoreError.self) { try store.checkWritable() }
     }
 
     @Test func files_arePrivateToTheUser() throws {

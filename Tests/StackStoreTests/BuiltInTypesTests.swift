@@ -12,7 +12,8 @@ private let typesDirectory = URL(fileURLWithPath: #filePath)
     .appendingPathComponent("types")
 
 private func filesOnDisk() throws -> [String: String] {
-    let names = try FileManager.default.contentsOfDirectory(atPath: typesDirectory.path).filter { $0.hasSuffix(".json") }
+    let names = try FileManager.default.contentsOfDirectory(atPath: typesDirectory.path)
+        .filter { $0.hasSuffix(".json") }
     var files: [String: String] = [:]
     for name in names {
         files[name] = try String(contentsOf: typesDirectory.appendingPathComponent(name), encoding: .utf8)

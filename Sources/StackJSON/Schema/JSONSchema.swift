@@ -1,7 +1,16 @@
-// TEMPORARY INTERFACE STUB — replaced by the JSON Schema 2020-12 validator (issue 3, item 6).
-// The public signatures below are the contract other targets build against; keep them.
-
 /// A compiled JSON Schema (draft 2020-12), reusable across validations.
+///
+/// Compilation resolves every `$id`, `$ref`, `$anchor` and `$dynamicAnchor`, compiles patterns,
+/// and turns the schema into an immutable tree of nodes; validation then walks that tree without
+/// looking at the schema JSON again. A compiled schema is `Sendable` and may be shared freely.
+///
+/// ```swift
+/// let schema = try JSONSchema(compiling: try JSON(parsing: #"{"type": "object", "required": ["title"]}"#))
+/// schema.validate(["done": true])   // [/: missing required property "title"]
+/// ```
+///
+/// Supported: the 2020-12 core, applicator, unevaluated, validation and format-annotation
+/// vocabularies; `format` is asserted (for the formats of ``Options/formatAssertion``) only when asked.
 public struct JSONSchema: Sendable {
     /// Compilation options.
     public struct Options: Sendable {
@@ -16,59 +25,31 @@ public struct JSONSchema: Sendable {
         }
     }
 
+    /// The schema as given.
     public let schema: JSON
+    /// The options it was compiled with.
     public let options: Options
+    let program: SchemaProgram
 
     /// Compiles `schema`; throws ``SchemaError`` when it is not a valid schema or uses a remote `$ref`.
     public init(compiling schema: JSON, options: Options = Options()) throws(SchemaError) {
-        guard case .object = schema else {
-            if case .bool = schema { self.schema = schema; self.options = options; return }
-            throw SchemaError(path: .root, message: "a schema must be an object or a boolean")
-        }
         self.schema = schema
         self.options = options
+        self.program = try SchemaCompiler.compile(schema, options: options)
     }
 
-    /// Validates `instance`, returning every error (at most `maxErrors`) in a deterministic order.
+    /// Validates `instance`, returning every error (at most `maxErrors`) in a deterministic order:
+    /// schema keyword order, then instance member/element order.
     public func validate(_ instance: JSON, maxErrors: Int = 100) -> [ValidationError] {
-        if case .bool(false) = schema {
-            return [ValidationError(instancePath: .root, keywordPath: .root, message: "no value is allowed here")]
-        }
-        return []
+        guard maxErrors > 0 else { return [] }
+        var validator = SchemaValidator(program: program, collecting: true, maxErrors: maxErrors)
+        _ = validator.run(instance)
+        return validator.errors
     }
 
-    /// Whether `instance` is valid.
-    public func isValid(_ instance: JSON) -> Bool { validate(instance, maxErrors: 1).isEmpty }
-}
-
-/// One validation failure.
-public struct ValidationError: Sendable, Hashable, CustomStringConvertible {
-    /// Where in the instance (e.g. `/items/0/title`).
-    public var instancePath: JSONPointer
-    /// Which keyword of the schema failed (e.g. `/properties/items/items/required`).
-    public var keywordPath: JSONPointer
-    /// A message an app developer can act on, e.g. `missing required property "title"`.
-    public var message: String
-
-    public init(instancePath: JSONPointer, keywordPath: JSONPointer, message: String) {
-        self.instancePath = instancePath
-        self.keywordPath = keywordPath
-        self.message = message
+    /// Whether `instance` is valid (stops at the first failure, builds no messages).
+    public func isValid(_ instance: JSON) -> Bool {
+        var validator = SchemaValidator(program: program, collecting: false, maxErrors: 0)
+        return validator.run(instance)
     }
-
-    public var description: String { "\(instancePath): \(message)" }
-}
-
-/// Why a schema could not be compiled.
-public struct SchemaError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// Where in the schema the problem is.
-    public var path: JSONPointer
-    public var message: String
-
-    public init(path: JSONPointer, message: String) {
-        self.path = path
-        self.message = message
-    }
-
-    public var description: String { path.tokens.isEmpty ? message : "\(message) at \(path)" }
 }

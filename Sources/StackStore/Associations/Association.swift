@@ -42,3 +42,14 @@ public enum AssociationDirection: String, Sendable, Hashable {
     /// Both.
     case both
 }
+
+/// The outcome of adding an association: the link, and whether it is new (201) or existed (200).
+public struct AssociationResult: Sendable, Hashable {
+    public var association: Association
+    public var created: Bool
+
+    public init(association: Association, created: Bool) {
+        self.association = association
+        self.created = created
+    }
+}

@@ -7,13 +7,15 @@ extension Store {
     /// - Throws: `unauthorized`, `invalidRequest` (relation), `notFound` (source, or target with
     ///   a message saying so), `forbidden` (source not writable).
     public func addAssociation(
-        from sourceId: String, relation: String, to targetId: String, as principal: Principal?
-    ) async throws -> (association: Association, created: Bool) {
+        from sourceId: String, relation: String, to targetId: String, as principal: Principal?,
+        idempotency: IdempotencyStamp<AssociationResult>? = nil
+    ) async throws -> AssociationResult {
         guard let principal else { throw StoreError.unauthorized }
         guard Association.isValidRelation(relation) else {
             throw StoreError.invalidRequest("the relation must match ^[A-Za-z][A-Za-z0-9_.:-]{0,63}$")
         }
-        return try await write { db in
+        let lifetime = configuration.idempotencyLifetimeMilliseconds
+        return try await write { db -> AssociationResult in
             let (sourceRid, _) = try Store.loadSourceForLinking(id: sourceId, principal: principal, db: db)
             let readable = AccessRules.readable("r", by: principal)
             guard
@@ -25,18 +27,25 @@ extension Store {
                 "SELECT created_at, created_by FROM associations WHERE source_rid = ? AND relation = ? AND target_rid = ?",
                 [sourceRid, relation, targetRid], { ($0.int64(0), $0.text(1)) })
             {
-                return (
-                    Association(
+                let result = AssociationResult(
+                    association: Association(
                         sourceId: sourceId, relation: relation, targetId: targetId, createdAt: Timestamp(milliseconds: existing.0),
-                        createdBy: existing.1), false
-                )
+                        createdBy: existing.1), created: false)
+                if let idempotency {
+                    try IdempotencyRows.insert(idempotency, result: result, now: .now(), lifetime: lifetime, db: db)
+                }
+                return result
             }
             let association = Association(
                 sourceId: sourceId, relation: relation, targetId: targetId, createdAt: .now(), createdBy: principal.entityId)
             try db.execute(
                 "INSERT INTO associations (source_rid, relation, target_rid, created_at, created_by) VALUES (?, ?, ?, ?, ?)",
                 [sourceRid, relation, targetRid, association.createdAt.milliseconds, association.createdBy])
-            return (association, true)
+            let result = AssociationResult(association: association, created: true)
+            if let idempotency {
+                try IdempotencyRows.insert(idempotency, result: result, now: association.createdAt, lifetime: lifetime, db: db)
+            }
+            return result
         }
     }
 
@@ -135,7 +144,7 @@ extension Store {
             throw StoreError.notFound("record \(id)")
         }
         let access = try AccessRules.access(rid: rid, principal: principal, db: db)
-        guard access.read else { throw StoreError.notFound("record \(id)") }
+        guard access.read || access.write else { throw StoreError.notFound("record \(id)") }
         guard access.write else { throw StoreError.forbidden("no write access to record \(id)") }
         return (rid, current)
     }

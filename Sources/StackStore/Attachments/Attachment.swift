@@ -66,9 +66,9 @@ public final class AttachmentUpload: Sendable {
     }
 
     /// Completes the upload: the blob is flushed and renamed into place, then the metadata is
-    /// committed. Returns the new attachment.
-    public func finish() async throws -> Attachment {
-        try await store.finishUpload(self)
+    /// committed (with the idempotent response, when a stamp is given). Returns the new attachment.
+    public func finish(idempotency: IdempotencyStamp<Attachment>? = nil) async throws -> Attachment {
+        try await store.finishUpload(self, idempotency: idempotency)
     }
 
     /// Abandons the upload and removes its temporary file.

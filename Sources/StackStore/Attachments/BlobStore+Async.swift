@@ -71,6 +71,11 @@ extension BlobStore {
         try await Self.offload { () throws(BlobStoreError) in try self.listAllBlobs() }
     }
 
+    /// `checkWritable()`, off the cooperative pool.
+    public func checkWritable() async throws(BlobStoreError) {
+        try await Self.offload { () throws(BlobStoreError) in try self.checkWritable() }
+    }
+
     /// `removeTemporaryFiles()`, off the cooperative pool.
     @discardableResult
     public func removeTemporaryFiles() async throws(BlobStoreError) -> Int {

@@ -125,7 +125,8 @@ public final class BlobWriter: Sendable {
     /// - Throws: `closed` if already finished or aborted; `io` (the writer aborts).
     @discardableResult
     public func finish() throws(BlobStoreError) -> BlobInfo {
-        let (fd, hasher, size): (Int32, SHA256, Int64) = try state.withLock { (state: inout State) throws(BlobStoreError) in
+        let (fd, hasher, size) = try state.withLock {
+            (state: inout State) throws(BlobStoreError) -> (Int32, SHA256, Int64) in
             guard let fd = state.fd else { throw .closed }
             state.fd = nil  // from here on the writer is closed, whatever happens
             return (fd, state.hasher, state.size)
@@ -159,6 +160,14 @@ public final class BlobWriter: Sendable {
         } catch {
             _ = try? BlobFileIO.unlink(temporaryPath)
             throw error
+        }
+    }
+
+    /// Runs `body` with the open temporary file's descriptor.
+    func withDescriptor(_ body: (Int32) throws(BlobStoreError) -> Void) throws(BlobStoreError) {
+        try state.withLock { (state: inout State) throws(BlobStoreError) in
+            guard let fd = state.fd else { throw .closed }
+            try body(fd)
         }
     }
 

@@ -120,7 +120,9 @@ public final class BlobStore: Sendable {
             let size = Int64(try BlobFileIO.status(of: fd, path: path).st_size)
             let range = range ?? 0..<size
             guard range.lowerBound >= 0, range.upperBound <= size else { throw BlobStoreError.invalidRange(size: size) }
-            return OpenBlob(descriptor: fd, offset: range.lowerBound, length: range.upperBound - range.lowerBound, blobSize: size, path: path)
+            return OpenBlob(
+                descriptor: fd, offset: range.lowerBound, length: range.upperBound - range.lowerBound,
+                blobSize: size, path: path)
         } catch {
             BlobFileIO.close(fd)
             throw error
@@ -148,10 +150,28 @@ public final class BlobStore: Sendable {
 
     /// Deletes the blob with this digest; returns `false` if there was none.
     ///
-    /// The caller decides when no fileId refers to it any more (SPEC §3 DELETE /attachments).
+    /// The caller decides when no fileId refers to it any more (SPEC §3 DELETE /attachments), and
+    /// must keep that decision from racing an upload of the same bytes: such an upload's `finish()`
+    /// may already have found this blob in place (`isNew == false`) and dropped its own copy. Decide
+    /// and remove on the database's writer (no other write in between), and have the upload's
+    /// insert check `exists(_:)` inside its write transaction. The unlink is not fsynced: after a
+    /// power loss a removed blob may reappear, unreferenced, and the startup sweep removes it again.
     @discardableResult
     public func remove(_ sha256: String) throws(BlobStoreError) -> Bool {
         try BlobFileIO.unlink(try path(for: sha256))
+    }
+
+    /// Checks that new blobs can be written: creates, writes, fsyncs and removes a probe file in
+    /// `tmp/` (SPEC §3 `/health`: "the blob folder is writable").
+    ///
+    /// - Throws: `BlobStoreError.io` naming the failed step.
+    public func checkWritable() throws(BlobStoreError) {
+        let writer = try makeWriter()
+        defer { writer.abort() }
+        try writer.write(CollectionOfOne(UInt8(0)))
+        try writer.withDescriptor { (fd) throws(BlobStoreError) in
+            try BlobFileIO.fsync(fd, path: temporaryDirectory)
+        }
     }
 
     /// The digests of every stored blob, sorted. Files in `blobs/` that do not have the shape of a

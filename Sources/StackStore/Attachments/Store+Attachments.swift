@@ -20,7 +20,7 @@ extension Store {
         }
     }
 
-    func finishUpload(_ upload: AttachmentUpload) async throws -> Attachment {
+    func finishUpload(_ upload: AttachmentUpload, idempotency: IdempotencyStamp<Attachment>?) async throws -> Attachment {
         // While an upload is between its blob's rename and its row's commit, deletions leave
         // unreferenced blobs in place (startup removes any that stay unreferenced).
         blobGuard.withLock { $0 += 1 }
@@ -34,6 +34,7 @@ extension Store {
         let attachment = Attachment(
             fileId: AttachmentID.generate(), size: info.size, sha256: info.sha256, contentType: upload.contentType,
             createdAt: .now(), createdBy: upload.principal.entityId)
+        let lifetime = configuration.idempotencyLifetimeMilliseconds
         try await write { db in
             try db.execute(
                 "INSERT INTO attachments (file_id, sha256, size, content_type, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)",
@@ -41,6 +42,9 @@ extension Store {
                     attachment.fileId, attachment.sha256, attachment.size, attachment.contentType,
                     attachment.createdAt.milliseconds, attachment.createdBy,
                 ])
+            if let idempotency {
+                try IdempotencyRows.insert(idempotency, result: attachment, now: attachment.createdAt, lifetime: lifetime, db: db)
+            }
         }
         return attachment
     }

@@ -7,7 +7,8 @@
 /// Base64URL.decode("-_8")          // [0xfb, 0xff]
 /// ```
 public enum Base64URL {
-    private static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+    private static let alphabet: [UInt8] = Array(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
     /// The value (0…63) of each ASCII byte, or 0xff when the byte is not in the alphabet.
     private static let values: [UInt8] = {

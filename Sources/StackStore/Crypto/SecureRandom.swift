@@ -63,7 +63,8 @@ public enum SecureRandom {
     private static func readDevURandom(_ buffer: UnsafeMutableRawBufferPointer, after error: Int32) {
         let fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
-            fatalError("SecureRandom: getentropy failed (errno \(error)) and /dev/urandom cannot be opened (errno \(errno))")
+            fatalError(
+                "SecureRandom: getentropy failed (errno \(error)) and /dev/urandom cannot be opened (errno \(errno))")
         }
         defer { _ = close(fd) }
         var offset = 0

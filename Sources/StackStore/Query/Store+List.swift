@@ -43,7 +43,7 @@ extension Store {
             conditions.append("r.rid IN (\(parts.joined(separator: " UNION ")))")
             arguments += partArguments
         }
-        let readable = AccessRules.readable("r", by: principal)
+        let readable = AccessRules.readableSet("r", by: principal)
         conditions.append(readable.sql)
         arguments += readable.arguments
         let column = query.sort.column

@@ -61,8 +61,8 @@ enum RecordRows {
     }
 
     /// Replaces the record's entity and group grants (the public grant is `records.is_public`).
-    static func writeGrants(rid: Int64, grants: [Grant], db: Database) throws {
-        try db.execute("DELETE FROM grants WHERE rid = ?", [rid])
+    static func writeGrants(rid: Int64, grants: [Grant], replacing: Bool = true, db: Database) throws {
+        if replacing { try db.execute("DELETE FROM grants WHERE rid = ?", [rid]) }
         for grant in grants {
             switch grant {
             case .public: continue

@@ -42,7 +42,7 @@ extension Store {
             let rid = try RecordRows.insert(record, contentText: contentText, db: db)
             try RecordRows.insertVersion(
                 rid: rid, version: 1, contentText: contentText, at: now, by: record.createdBy, operation: .create, db: db)
-            try RecordRows.writeGrants(rid: rid, grants: record.permissions ?? [], db: db)
+            try RecordRows.writeGrants(rid: rid, grants: record.permissions ?? [], replacing: false, db: db)
             try RecordRows.syncGroupMembers(rid: rid, record: record, ownerEntityId: owner, db: db)
             try RecordRows.recordFileReferences(rid: rid, content: record.content, db: db)
             let seq = try RecordRows.appendChange(rid: rid, record: record, operation: .create, at: now, db: db)
@@ -203,9 +203,9 @@ extension Store {
             guard allowDeletedForCreator && creatorOrOwner else { throw StoreError.notFound("record \(id)") }
         }
         let access = try AccessRules.access(rid: rid, principal: principal, db: db)
-        guard access.read || (allowDeletedForCreator && current.createdBy == principal.entityId) else {
-            throw StoreError.notFound("record \(id)")
-        }
+        // SPEC §4: a write grant without read still allows writes ("useless for GET" only); with
+        // neither, the record is indistinguishable from absent.
+        guard access.read || access.write else { throw StoreError.notFound("record \(id)") }
         guard access.write else { throw StoreError.forbidden("no write access to record \(id)") }
         if !principal.isOwner && (current.type == BuiltInTypeIDs.entity || current.type == BuiltInTypeIDs.group) {
             throw StoreError.forbidden("only the owner may modify \(current.type) records")

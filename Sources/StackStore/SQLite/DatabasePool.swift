@@ -1,5 +1,6 @@
 import CSQLite
 import Foundation
+import Synchronization
 
 /// A SQLite database in WAL mode: one writer connection on a thread of its own, and a pool of
 /// read-only connections on threads of their own, so reads never wait for writes and no blocking
@@ -15,6 +16,10 @@ package final class DatabasePool: Sendable {
     package let configuration: DatabaseConfiguration
     private let writerQueue = JobQueue<WriteJob>()
     private let readerQueue = JobQueue<ReadJob>()
+    /// Set once `close()` starts.
+    private let closed = Mutex(false)
+    /// Reader threads still running, and who waits for them to end.
+    private let readerThreads = Mutex<(running: Int, waiter: CheckedContinuation<Void, Never>?)>((0, nil))
 
     private init(path: String, configuration: DatabaseConfiguration) {
         self.path = path
@@ -63,10 +68,16 @@ package final class DatabasePool: Sendable {
         try db.executeScript("PRAGMA synchronous = \(configuration.durability == .full ? "FULL" : "NORMAL")")
         try db.executeScript("PRAGMA foreign_keys = ON")
         try db.executeScript("PRAGMA temp_store = MEMORY")
+        try Self.tune(db, cacheKiB: 65536)
         guard try db.pragmaText("quick_check") == "ok" else {
             throw DatabaseError(extendedCode: SQLITE_CORRUPT, message: "the database file failed its quick check")
         }
         try migrations.migrate(db)
+    }
+
+    /// Page cache and memory-mapped I/O: reads of hot pages then cost no system call.
+    static func tune(_ db: Database, cacheKiB: Int) throws {
+        try db.executeScript("PRAGMA cache_size = -\(cacheKiB); PRAGMA mmap_size = 1073741824")
     }
 
     private func runWriter(_ db: Database) {
@@ -104,24 +115,31 @@ package final class DatabasePool: Sendable {
         let path = self.path
         let timeout = configuration.busyTimeoutMilliseconds
         let queue = readerQueue
+        readerThreads.withLock { $0.running += 1 }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let thread = Thread {
+            let thread = Thread { [self] in
                 let db: Database
                 do {
                     db = try Database(path: path, mode: .readOnly, busyTimeoutMilliseconds: timeout)
+                    try DatabasePool.tune(db, cacheKiB: 16384)
                 } catch {
+                    self.readerThreads.withLock { $0.running -= 1 }
                     continuation.resume(throwing: error)
                     return
                 }
                 continuation.resume()
                 while true {
-                    let job = queue.take()
-                    guard let body = job.body else {
-                        job.done()
-                        return
-                    }
-                    body(db)
+                    // Under load a reader takes several queued reads per wake-up; an empty batch
+                    // means the pool is closing.
+                    let jobs = queue.takeAll(limit: 8)
+                    if jobs.isEmpty { break }
+                    for job in jobs { job.body(db) }
                 }
+                let waiter = self.readerThreads.withLock { state -> CheckedContinuation<Void, Never>? in
+                    state.running -= 1
+                    return state.running == 0 ? state.waiter : nil
+                }
+                waiter?.resume()
             }
             thread.name = "stack.db.reader.\(index)"
             thread.start()
@@ -155,40 +173,53 @@ package final class DatabasePool: Sendable {
                         continuation.resume(returning: result.value!)
                     }
                 })
-            writerQueue.append(job)
+            // A closed queue refuses the job, so it fails at once instead of waiting for a stopped thread.
+            if !writerQueue.append(job) {
+                continuation.resume(throwing: DatabaseError(extendedCode: SQLITE_MISUSE, message: "the database is closed"))
+            }
         }
     }
 
     /// Runs `body` on a reader connection, in a read transaction (one consistent snapshot).
     package func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            readerQueue.append(
-                ReadJob { db in
-                    do {
-                        let value = try db.inTransaction(.deferred) { db in try body(db) }
-                        continuation.resume(returning: value)
-                    } catch {
-                        continuation.resume(throwing: error)
-                    }
-                })
+            let job = ReadJob { db in
+                do {
+                    let value = try db.inTransaction(.deferred) { db in try body(db) }
+                    continuation.resume(returning: value)
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+            if !readerQueue.append(job) {
+                continuation.resume(throwing: DatabaseError(extendedCode: SQLITE_MISUSE, message: "the database is closed"))
+            }
         }
     }
 
     /// Finishes the queued writes, closes the readers, checkpoints and closes the writer.
     package func close() async {
-        for _ in 0..<max(1, configuration.readerCount) {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                readerQueue.append(ReadJob(body: nil, done: { continuation.resume() }))
+        let alreadyClosed = closed.withLock { closed in
+            defer { closed = true }
+            return closed
+        }
+        guard !alreadyClosed else { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done = readerThreads.withLock { state -> Bool in
+                if state.running == 0 { return true }
+                state.waiter = continuation
+                return false
             }
+            readerQueue.close(with: [])
+            if done { continuation.resume() }
         }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            writerQueue.append(WriteJob(kind: .close, body: { _ in }, completion: { _ in continuation.resume() }))
+            writerQueue.close(with: [WriteJob(kind: .close, body: { _ in }, completion: { _ in continuation.resume() })])
         }
     }
 }
 
-/// One read waiting for a reader thread; `body == nil` stops the thread that takes it.
+/// One read waiting for a reader thread.
 struct ReadJob: @unchecked Sendable {  // the closure is run once, on the reader thread that takes it
-    var body: ((Database) -> Void)?
-    var done: () -> Void = {}
+    var body: (Database) -> Void
 }

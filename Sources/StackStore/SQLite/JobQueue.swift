@@ -8,12 +8,28 @@ final class JobQueue<Job>: @unchecked Sendable {  // all state is guarded by `co
     private let condition = NSCondition()
     private var jobs: [Job] = []
     private var head = 0
+    private var isClosed = false
 
-    func append(_ job: Job) {
+    /// Adds a job; returns `false` (and drops it) once the queue is closed. With `closing`, the job
+    /// is the last one accepted.
+    @discardableResult
+    func append(_ job: Job, closing: Bool = false) -> Bool {
         condition.lock()
+        defer { condition.unlock() }
+        guard !isClosed else { return false }
+        isClosed = closing
         jobs.append(job)
         condition.signal()
-        condition.unlock()
+        return true
+    }
+
+    /// Adds the last jobs (they are accepted even when others were refused) and closes the queue.
+    func close(with final: [Job]) {
+        condition.lock()
+        defer { condition.unlock() }
+        isClosed = true
+        jobs.append(contentsOf: final)
+        condition.broadcast()
     }
 
     /// Blocks until a job is available and removes it.
@@ -30,11 +46,15 @@ final class JobQueue<Job>: @unchecked Sendable {  // all state is guarded by `co
         return job
     }
 
-    /// Blocks until at least one job is available and removes up to `limit` of them.
+    /// Blocks until at least one job is available and removes up to `limit` of them; returns an
+    /// empty list once the queue is closed and drained.
     func takeAll(limit: Int) -> [Job] {
         condition.lock()
         defer { condition.unlock() }
-        while head == jobs.count { condition.wait() }
+        while head == jobs.count {
+            if isClosed { return [] }
+            condition.wait()
+        }
         let end = min(jobs.count, head + limit)
         let taken = Array(jobs[head..<end])
         head = end

@@ -51,6 +51,7 @@ enum Schema {
         CREATE INDEX records_by_type_created ON records(type, created_at, rid);
         CREATE INDEX records_by_type_updated ON records(type, updated_at, rid);
         CREATE INDEX records_by_creator ON records(created_by, created_at, rid);
+        CREATE INDEX records_public ON records(is_public) WHERE is_public = 1;
 
         CREATE TABLE versions (
             rid INTEGER NOT NULL REFERENCES records(rid) ON DELETE CASCADE,

@@ -1,15 +1,15 @@
 import StackJSON
 
-/// Bridges the built-in type definitions (the `types/` folder, embedded by `BuiltInTypes`) to
-/// ``TypeDefinition``s registered at stack creation.
+/// Bridges the built-in type definitions (the `types/` folder, embedded at build time by
+/// `BuiltInTypes`) to the ``TypeDefinition``s registered at stack creation (SPEC §1).
 enum BuiltInTypeSource {
-    static func definitions() throws -> [TypeDefinition] {
-        // TEMPORARY until BuiltInTypes (from types/*.json) lands.
-        let now = Timestamp.now()
-        return [
-            TypeDefinition(
-                id: "entity", name: "Entity", schema: ["type": "object", "required": ["name"]], builtIn: true, createdAt: now),
-            TypeDefinition(id: "group", name: "Group", schema: ["type": "object"], builtIn: true, createdAt: now),
-        ]
+    static func definitions(at time: Timestamp = .now()) throws -> [TypeDefinition] {
+        try BuiltInTypes.all.map { definition in
+            // Fail creation rather than register a built-in type whose schema does not compile.
+            _ = try TypeRegistry.compile(definition.schema)
+            return TypeDefinition(
+                id: definition.id, name: definition.name, description: definition.description, schema: definition.schema,
+                indexes: definition.indexes, builtIn: true, createdAt: time)
+        }
     }
 }

@@ -21,7 +21,9 @@ extension Store {
     /// Registers a type (owner only). The schema is compiled once (format assertion on) and cached.
     /// - Throws: `unauthorized`, `forbidden`, `invalidRequest` (bad id or index path),
     ///   `invalidSchema`, `conflict` (id taken; built-in types cannot be replaced).
-    public func registerType(_ input: NewType, as principal: Principal?) async throws -> TypeDefinition {
+    public func registerType(
+        _ input: NewType, as principal: Principal?, idempotency: IdempotencyStamp<TypeDefinition>? = nil
+    ) async throws -> TypeDefinition {
         guard let principal else { throw StoreError.unauthorized }
         guard principal.isOwner else { throw StoreError.forbidden("only the owner may register types") }
         guard TypeDefinition.isValidID(input.id) else {
@@ -34,11 +36,15 @@ extension Store {
         let definition = TypeDefinition(
             id: input.id, name: input.name, description: input.description, schema: input.schema, indexes: input.indexes,
             builtIn: false, createdAt: .now())
+        let lifetime = configuration.idempotencyLifetimeMilliseconds
         try await write { db in
             if try db.exists("SELECT 1 FROM types WHERE id = ?", [definition.id]) {
                 throw StoreError.conflict("the type \"\(definition.id)\" exists")
             }
             try TypeRegistry.insertRow(definition, db: db)
+            if let idempotency {
+                try IdempotencyRows.insert(idempotency, result: definition, now: definition.createdAt, lifetime: lifetime, db: db)
+            }
         }
         try types.insert(definition)
         return definition

@@ -1,0 +1,193 @@
+import Foundation
+import StackJSON
+import StackStore
+import Synchronization
+
+// StoreBench: the StackStore issue's benchmark. Builds (or reuses) a stack of N records of about
+// 300 bytes, then measures creates/s (durability full and normal, 1 and 32 writers), point
+// reads/s, patches/s (full, 32 writers) and list-page latency. Prints a Markdown table.
+
+struct Options {
+    var records = 1_000_000
+    var data = NSTemporaryDirectory() + "stack-store-bench"
+    var seconds = 5.0
+    var keep = false
+
+    init() {
+        var args = CommandLine.arguments.dropFirst().makeIterator()
+        while let arg = args.next() {
+            switch arg {
+            case "--records": records = Int(args.next() ?? "") ?? records
+            case "--data": data = args.next() ?? data
+            case "--seconds": seconds = Double(args.next() ?? "") ?? seconds
+            case "--keep": keep = true
+            default:
+                print("usage: StoreBench [--records N] [--data DIR] [--seconds S] [--keep]")
+                exit(64)
+            }
+        }
+    }
+}
+
+let options = Options()
+let typeId = "bench.item"
+
+func content(_ i: Int) -> JSON {
+    // ~300 bytes serialized.
+    [
+        "title": .string("Item number \(i) of the benchmark stack"),
+        "status": .string(["open", "done", "waiting"][i % 3]),
+        "priority": .int(i % 5),
+        "tags": ["alpha", "beta", .string("t\(i % 97)")],
+        "notes": .string(String(repeating: "lorem ipsum ", count: 14)),
+        "due": .string("2026-12-\(String(format: "%02d", i % 28 + 1))"),
+    ]
+}
+
+final class Counter: Sendable {
+    private let value = Atomic<Int>(0)
+    func next() -> Int { value.add(1, ordering: .relaxed).oldValue }
+}
+
+func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+/// Runs `work` from `tasks` concurrent tasks until `seconds` pass; returns operations per second.
+func measure(tasks: Int, seconds: Double, _ work: @escaping @Sendable (Int, Int) async throws -> Void) async throws -> Double {
+    let deadline = now() + seconds
+    let start = now()
+    let total = try await withThrowingTaskGroup(of: Int.self) { group in
+        for t in 0..<tasks {
+            group.addTask {
+                var n = 0
+                while now() < deadline {
+                    try await work(t, n)
+                    n += 1
+                }
+                return n
+            }
+        }
+        var sum = 0
+        for try await n in group { sum += n }
+        return sum
+    }
+    return Double(total) / (now() - start)
+}
+
+func percentile(_ values: [Double], _ p: Double) -> Double {
+    let sorted = values.sorted()
+    return sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+}
+
+func report(_ name: String, _ value: String) {
+    print("| \(name) | \(value) |")
+}
+
+func run() async throws {
+    let path = options.data
+    let fm = FileManager.default
+    var generated = false
+    if !Store.exists(at: path) {
+        try? fm.removeItem(atPath: path)
+        let store = try await Store.create(at: path, configuration: StoreConfiguration(durability: .normal))
+        let owner = store.ownerPrincipal
+        _ = try await store.registerType(NewType(id: typeId, schema: ["type": "object"], indexes: ["status"]), as: owner)
+        let start = now()
+        let counter = Counter()
+        let target = options.records
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<64 {
+                group.addTask {
+                    while true {
+                        let i = counter.next()
+                        if i >= target { return }
+                        _ = try await store.createRecord(NewRecord(type: typeId, content: content(i)), as: owner)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let elapsed = now() - start
+        print("generated \(target) records in \(String(format: "%.1f", elapsed)) s (\(Int(Double(target) / elapsed))/s, durability normal, 64 writers)")
+        report("generate \(target) records (normal, 64 writers)", String(format: "%.1f s", elapsed))
+        await store.close()
+        generated = true
+    }
+    print("| measure | result |")
+    print("|---|---|")
+
+    // Sample ids for reads and patches.
+    let sampleStore = try await Store.open(at: path)
+    var sampleIds: [String] = []
+    do {
+        var cursor: String?
+        for _ in 0..<20 {
+            let page = try await sampleStore.listRecords(RecordListQuery(type: typeId, limit: 1000, cursor: cursor), as: sampleStore.ownerPrincipal)
+            sampleIds += page.results.map(\.id)
+            cursor = page.nextCursor
+            // Skip ahead through the stack so samples are spread out.
+            if let c = cursor { _ = c }
+        }
+    }
+    await sampleStore.close()
+    let ids = sampleIds
+
+    for durability in [Durability.full, .normal] {
+        for writers in [1, 32] {
+            let store = try await Store.open(at: path, configuration: StoreConfiguration(durability: durability))
+            let owner = store.ownerPrincipal
+            let rate = try await measure(tasks: writers, seconds: options.seconds) { t, n in
+                _ = try await store.createRecord(NewRecord(type: typeId, content: content(t * 1_000_000 + n)), as: owner)
+            }
+            report("creates/s, durability \(durability.rawValue), \(writers) writer\(writers == 1 ? "" : "s")", "\(Int(rate))")
+            await store.close()
+        }
+    }
+
+    do {
+        let store = try await Store.open(at: path, configuration: StoreConfiguration(durability: .full))
+        let owner = store.ownerPrincipal
+        let rate = try await measure(tasks: 32, seconds: options.seconds) { t, n in
+            let id = ids[(t * 7919 + n * 104_729) % ids.count]
+            _ = try await store.patchRecord(id, patch: ["priority": .int(n % 5), "seen": .int(n)], as: owner)
+        }
+        report("patches/s, durability full, 32 writers", "\(Int(rate))")
+
+        for tasks in [1, 32] {
+            let reads = try await measure(tasks: tasks, seconds: options.seconds) { t, n in
+                _ = try await store.record(ids[(t * 31 + n * 7907) % ids.count], as: owner)
+            }
+            report("point reads/s, \(tasks) reader task\(tasks == 1 ? "" : "s")", "\(Int(reads))")
+        }
+
+        var latencies: [Double] = []
+        var cursor: String?
+        for _ in 0..<300 {
+            let start = now()
+            let page = try await store.listRecords(RecordListQuery(type: typeId, limit: 50, cursor: cursor), as: owner)
+            latencies.append((now() - start) * 1000)
+            cursor = page.nextCursor
+        }
+        report(
+            "list page (50 records, -createdAt, keyset) latency",
+            String(format: "p50 %.2f ms, p99 %.2f ms", percentile(latencies, 0.5), percentile(latencies, 0.99)))
+        let entity = try await store.createRecord(NewRecord(type: "entity", content: ["name": "reader"]), as: owner)
+        let reader = Principal(entityId: entity.id, isOwner: false)
+        latencies = []
+        cursor = nil
+        for _ in 0..<20 {
+            let start = now()
+            let page = try await store.listRecords(RecordListQuery(type: typeId, limit: 50, cursor: cursor), as: reader)
+            latencies.append((now() - start) * 1000)
+            cursor = page.nextCursor
+        }
+        report(
+            "list page as an entity that can read nothing (permission filter scans)",
+            String(format: "p50 %.2f ms, p99 %.2f ms", percentile(latencies, 0.5), percentile(latencies, 0.99)))
+        await store.close()
+    }
+
+    if !options.keep && generated { try? fm.removeItem(atPath: path) }
+
+}
+
+try await run()
