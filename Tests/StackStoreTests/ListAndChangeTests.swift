@@ -35,6 +35,41 @@ import Testing
         }
     }
 
+    /// Both plans of the permission filter (small readable set drives; large set is tested per row)
+    /// give the same pages.
+    @Test func entitiesWithManyReadableRecordsPageCorrectly() async throws {
+        try await withStack { s in
+            try await s.registerType()
+            let e = try await s.entity("E")
+            let store = s.store
+            let owner = s.owner
+            let count = Store.smallReadableSetLimit + 100
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for worker in 0..<16 {
+                    group.addTask {
+                        for i in stride(from: worker, to: count, by: 16) {
+                            let grants: [Grant] = i % 2 == 0 ? [.public] : []
+                            _ = try await store.createRecord(NewRecord(type: "note", content: ["i": .int(i)], permissions: grants), as: owner)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let mine = try await s.store.createRecord(
+                NewRecord(type: "note", content: [:], permissions: [.entity(id: e.entityId, read: true, write: false)]), as: s.owner)
+            var seen: [String] = []
+            var cursor: String?
+            repeat {
+                let page = try await s.store.listRecords(RecordListQuery(type: "note", limit: 1000, cursor: cursor), as: e)
+                seen += page.results.map(\.id)
+                cursor = page.nextCursor
+            } while cursor != nil
+            #expect(seen.count == count / 2 + 1)
+            #expect(Set(seen).count == seen.count)
+            #expect(seen.first == mine.id)
+        }
+    }
+
     @Test func updatedAfterAndUpdatedSortAndIncludeDeleted() async throws {
         try await withStack { s in
             try await s.registerType()

@@ -33,24 +33,27 @@ package enum AccessRules {
             """, [e, e, e])
     }
 
-    /// The same rule as ``readable(_:by:)`` written as membership in the set of records the
-    /// caller may read, built from indexes (public records, the caller's own, its entity grants,
-    /// its groups' grants). Lists use it: for an entity that can read few records of a large stack,
-    /// SQLite walks that small set instead of testing every row.
-    package static func readableSet(_ alias: String, by principal: Principal?) -> SQLFragment {
-        guard let principal else {
-            return SQLFragment("\(alias).rid IN (SELECT p.rid FROM records p WHERE p.is_public = 1)")
-        }
-        if principal.isOwner { return .alwaysTrue }
+    /// The ids (`rid`) of the records the caller may read, as one indexed compound SELECT (public
+    /// records, the caller's own, its entity grants, its groups' grants); `nil` for the owner, who
+    /// reads everything. Same rule as ``readable(_:by:)``.
+    package static func readableRids(by principal: Principal?) -> SQLFragment? {
+        guard let principal else { return SQLFragment("SELECT p.rid AS rid FROM records p WHERE p.is_public = 1") }
+        if principal.isOwner { return nil }
         let e = DatabaseValue.text(principal.entityId)
         return SQLFragment(
             """
-            \(alias).rid IN (SELECT p.rid FROM records p WHERE p.is_public = 1 \
+            SELECT p.rid AS rid FROM records p WHERE p.is_public = 1 \
             UNION SELECT c.rid FROM records c WHERE c.created_by = ? \
             UNION SELECT g.rid FROM grants g WHERE g.subject = ? AND g.kind = 'entity' AND g.can_read = 1 \
             UNION SELECT g.rid FROM group_members m JOIN grants g ON g.subject = m.group_id AND g.kind = 'group' \
-            WHERE m.entity_id = ? AND g.can_read = 1)
+            WHERE m.entity_id = ? AND g.can_read = 1
             """, [e, e, e])
+    }
+
+    /// ``readable(_:by:)`` as membership in ``readableRids(by:)``.
+    package static func readableSet(_ alias: String, by principal: Principal?) -> SQLFragment {
+        guard let rids = readableRids(by: principal) else { return .alwaysTrue }
+        return SQLFragment("\(alias).rid IN (\(rids.sql))", rids.arguments)
     }
 
     /// Whether the caller may write the row `alias` (SPEC §4: a grant with `write`, or the creator).

@@ -43,9 +43,6 @@ extension Store {
             conditions.append("r.rid IN (\(parts.joined(separator: " UNION ")))")
             arguments += partArguments
         }
-        let readable = AccessRules.readableSet("r", by: principal)
-        conditions.append(readable.sql)
-        arguments += readable.arguments
         let column = query.sort.column
         let descending = query.sort.isDescending
         if let cursor = query.cursor {
@@ -56,18 +53,33 @@ extension Store {
             arguments += [.integer(key[0]), .integer(key[1])]
         }
         let order = descending ? "DESC" : "ASC"
-        let sql = """
-            SELECT \(RecordRows.columns), r.\(column) FROM records r
-            WHERE \(conditions.joined(separator: " AND "))
-            ORDER BY r.\(column) \(order), r.rid \(order) LIMIT ?
-            """
-        arguments.append(.integer(Int64(limit + 1)))
-        let finalArguments = arguments
-        var rows = try await read { db in
-            try db.fetchAll(sql, finalArguments) { row in
+        let where_ = conditions.isEmpty ? "1" : conditions.joined(separator: " AND ")
+        let tail = "ORDER BY r.\(column) \(order), r.rid \(order) LIMIT ?"
+        let limitArgument = DatabaseValue.integer(Int64(limit + 1))
+        let readableRids = AccessRules.readableRids(by: principal)
+        let baseArguments = arguments
+        var rows = try await read { db -> [(Int64, Int64, Record)] in
+            let decode: (Statement) throws -> (Int64, Int64, Record) = { row in
                 let (rid, record) = try RecordRows.decode(row)
                 return (rid, row.int64(10), record)
             }
+            let select = "SELECT \(RecordRows.columns), r.\(column) FROM"
+            guard let rids = readableRids else {
+                return try db.fetchAll("\(select) records r WHERE \(where_) \(tail)", baseArguments + [limitArgument], decode)
+            }
+            // SPEC §4 in SQL, with the plan chosen by the size of the caller's readable set: a
+            // small set drives the query (then sorted); a large one is tested row by row while the
+            // sort index is walked, which finds a page quickly because matches are dense.
+            let probe = Store.smallReadableSetLimit
+            let size = try db.fetchOne("SELECT count(*) FROM (\(rids.sql) LIMIT \(probe))", rids.arguments) { $0.int(0) } ?? 0
+            if size < probe {
+                return try db.fetchAll(
+                    "\(select) (\(rids.sql)) s CROSS JOIN records r ON r.rid = s.rid WHERE \(where_) \(tail)",
+                    rids.arguments + baseArguments + [limitArgument], decode)
+            }
+            return try db.fetchAll(
+                "\(select) records r WHERE \(where_) AND r.rid IN (\(rids.sql)) \(tail)",
+                baseArguments + rids.arguments + [limitArgument], decode)
         }
         var next: String?
         if rows.count > limit {
@@ -77,6 +89,11 @@ extension Store {
         }
         return Page(results: rows.map { $0.2.visible(to: principal) }, nextCursor: next)
     }
+}
+
+extension Store {
+    /// Below this many readable records, a non-owner's list is driven by its readable set.
+    static let smallReadableSetLimit = 5000
 }
 
 extension RecordSort {
