@@ -194,9 +194,8 @@ public final class App: Sendable {
             }
             return IdempotencyGate.replay(stored.response)
         }
-        if !isStreamed {
-            context.idempotency = IdempotencyContext(entityId: principal.entityId, key: key, requestHash: hash, body: body)
-        }
+        context.idempotency = IdempotencyContext(
+            entityId: principal.entityId, key: key, requestHash: hash, body: body, isBodyConsumed: !isStreamed)
         return try await route.handler(context)
     }
 }

@@ -171,6 +171,32 @@ import Testing
         }
     }
 
+    @Test func idempotencyKey_coversTypesAssociationsAndAttachments() async throws {
+        try await withStack { stack in
+            let type: JSON = ["id": "note", "schema": ["type": "object"]]
+            let first = try await stack.send("POST", "/types", token: stack.ownerToken, json: type, headers: [("Idempotency-Key", "t")])
+            let again = try await stack.send("POST", "/types", token: stack.ownerToken, json: type, headers: [("Idempotency-Key", "t")])
+            #expect(first.status == 201 && again.status == 201)
+            #expect(again.header("Idempotent-Replayed") == "true")
+
+            let a = try await stack.send("POST", "/records", token: stack.ownerToken, json: ["type": "note", "content": [:]]).json["id"]?.stringValue ?? ""
+            let b = try await stack.send("POST", "/records", token: stack.ownerToken, json: ["type": "note", "content": [:]]).json["id"]?.stringValue ?? ""
+            let link: JSON = ["targetId": .string(b), "relation": "cites"]
+            let linked = try await stack.send("POST", "/records/\(a)/associations", token: stack.ownerToken, json: link, headers: [("Idempotency-Key", "l")])
+            let relinked = try await stack.send("POST", "/records/\(a)/associations", token: stack.ownerToken, json: link, headers: [("Idempotency-Key", "l")])
+            #expect(linked.status == 201 && relinked.status == 201)
+            #expect(relinked.header("Idempotent-Replayed") == "true")
+
+            let upload = try await stack.send("POST", "/attachments", token: stack.ownerToken, body: [1, 2, 3], headers: [("Idempotency-Key", "f")])
+            let reupload = try await stack.send("POST", "/attachments", token: stack.ownerToken, body: [1, 2, 3], headers: [("Idempotency-Key", "f")])
+            #expect(upload.status == 201)
+            #expect(reupload.header("Idempotent-Replayed") == "true")
+            #expect(reupload.json["fileId"] == upload.json["fileId"])
+            let different = try await stack.send("POST", "/attachments", token: stack.ownerToken, body: [1, 2, 3, 4], headers: [("Idempotency-Key", "f")])
+            #expect(different.status == 422)
+        }
+    }
+
     @Test func rateLimit_perNonOwnerToken_withHeaders_ownerUnlimited() async throws {
         try await withStack(configuration: AppConfiguration(rateLimitPerMinute: 3)) { stack in
             let bob = try await stack.makeEntity("bob")

@@ -22,15 +22,10 @@ enum AssociationRoutes {
                 let body = try BodyFields(await context.jsonObjectBody(), allowed: ["targetId", "relation"])
                 let targetId = try body.string("targetId", required: true)!
                 let relation = try body.string("relation", required: true)!
-                let (association, created) = try await context.store.addAssociation(
-                    from: context.parameter("id"), relation: relation, to: targetId, as: context.principal)
-                var response = APIResponse(status: created ? 201 : 200, json: association.json)
-                if created {
-                    response.headers.append(
-                        ("Location", "/records/\(PathEscaping.escape(association.sourceId))/associations?relation="
-                            + PathEscaping.escape(relation) + "&targetId=" + PathEscaping.escape(targetId)))
-                }
-                return response
+                let stamp = context.idempotency?.stamp(AssociationRoutes.response)
+                let result = try await context.store.addAssociation(
+                    from: context.parameter("id"), relation: relation, to: targetId, as: context.principal, idempotency: stamp)
+                return AssociationRoutes.response(result)
             },
             Route("DELETE", "/records/:id/associations", access: .authenticated) { context in
                 try context.rejectQuery(allowing: ["targetId", "relation"])
@@ -52,5 +47,17 @@ enum AssociationRoutes {
                 return .noContent
             },
         ]
+    }
+
+    /// 201 with `Location` for a new association, 200 for an existing one.
+    @Sendable static func response(_ result: AssociationResult) -> APIResponse {
+        let association = result.association
+        var response = APIResponse(status: result.created ? 201 : 200, json: association.json)
+        if result.created {
+            response.headers.append(
+                ("Location", "/records/\(PathEscaping.escape(association.sourceId))/associations?relation="
+                    + PathEscaping.escape(association.relation) + "&targetId=" + PathEscaping.escape(association.targetId)))
+        }
+        return response
     }
 }

@@ -31,11 +31,15 @@ enum AttachmentRoutes {
             while let chunk = try await context.request.body.nextChunk() {
                 try await upload.write(chunk)
             }
-            attachment = try await upload.finish()
+            attachment = try await upload.finish(idempotency: context.idempotency?.stamp(AttachmentRoutes.created))
         } catch {
             await upload.abort()
             throw error
         }
+        return created(attachment)
+    }
+
+    @Sendable static func created(_ attachment: Attachment) -> APIResponse {
         var response = APIResponse(status: 201, json: attachment.json)
         response.headers.append(("Location", "/attachments/" + PathEscaping.escape(attachment.fileId)))
         response.headers.append(("ETag", Conditional.attachmentETag(sha256: attachment.sha256)))

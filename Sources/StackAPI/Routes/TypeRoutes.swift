@@ -23,15 +23,20 @@ enum TypeRoutes {
                     await context.jsonObjectBody(), allowed: ["id", "name", "description", "schema", "indexes"])
                 let id = try body.string("id", required: true)!
                 let schema = try body.objectMember("schema", required: true)!
+                let stamp = context.idempotency?.stamp(TypeRoutes.created)
                 let type = try await context.store.registerType(
                     NewType(
                         id: id, name: body.string("name"), description: body.string("description"), schema: .object(schema),
                         indexes: body.strings("indexes") ?? []),
-                    as: context.principal)
-                var response = APIResponse(status: 201, json: type.json)
-                response.headers.append(("Location", "/types/" + PathEscaping.escape(type.id)))
-                return response
+                    as: context.principal, idempotency: stamp)
+                return TypeRoutes.created(type)
             },
         ]
+    }
+
+    @Sendable static func created(_ type: TypeDefinition) -> APIResponse {
+        var response = APIResponse(status: 201, json: type.json)
+        response.headers.append(("Location", "/types/" + PathEscaping.escape(type.id)))
+        return response
     }
 }

@@ -48,7 +48,7 @@ public struct RequestContext: Sendable {
 
     /// The whole body as bytes, within the JSON limit. The idempotency layer may already have read it.
     func collectBody() async throws -> [UInt8] {
-        if let idempotency { return idempotency.body }
+        if let idempotency, idempotency.isBodyConsumed { return idempotency.body }
         return try await request.body.collect(upTo: app.configuration.maxJSONBytes)
     }
 
@@ -92,8 +92,10 @@ public struct IdempotencyContext: Sendable {
     public var entityId: String
     public var key: String
     public var requestHash: String
-    /// The body, already read to compute the hash.
+    /// The body, already read to compute the hash (JSON routes).
     public var body: [UInt8]
+    /// Whether `body` holds the request body (false for streamed uploads, read by their route).
+    public var isBodyConsumed: Bool
 
     /// A stamp for the store: the response rendered from the result is stored in the same
     /// transaction as the write (SPEC §2).
