@@ -1,0 +1,64 @@
+/// Everything the server can be told: where to listen, how many threads, limits and timeouts.
+///
+/// ```swift
+/// var configuration = ServerConfiguration(host: "::", port: 8080)   // IPv6 + IPv4 (dual stack)
+/// configuration.maxConnections = 4096
+/// configuration.idleTimeout = .seconds(30)
+/// ```
+public struct ServerConfiguration: Sendable {
+    /// What to do with a connection accepted beyond ``maxConnections``.
+    public enum OverloadBehavior: Sendable {
+        /// Close it at once.
+        case close
+        /// Send a `503 Service Unavailable` with `Connection: close`, then close it.
+        case serviceUnavailable
+    }
+
+    /// The numeric address to bind: `"127.0.0.1"`, `"0.0.0.0"`, `"::1"`, `"::"` (dual stack), or `"localhost"`.
+    public var host: String
+    /// The port; 0 picks a free one (read it from ``Server/localAddress`` after ``Server/start()``).
+    public var port: Int
+    /// Event-loop threads; defaults to the number of online cores.
+    public var threadCount: Int
+    /// The `listen(2)` backlog.
+    public var backlog: Int32 = 1024
+    /// The most connections served at once (default 1024); see ``overloadBehavior``.
+    public var maxConnections: Int = 1024
+    /// What happens to connections beyond ``maxConnections``.
+    public var overloadBehavior: OverloadBehavior = .serviceUnavailable
+    /// Time allowed to receive a whole request head, from its first byte or from accept (default 10 s);
+    /// then `408` and close.
+    public var requestHeadTimeout: Duration = .seconds(10)
+    /// Longest pause while receiving a request body or sending a response (default 30 s); then close.
+    public var bodyInactivityTimeout: Duration = .seconds(30)
+    /// Longest idle time between requests on a kept-alive connection (default 60 s); then close.
+    public var idleTimeout: Duration = .seconds(60)
+    /// Parser limits (head 16 KiB → 431, target 8 KiB → 414, …).
+    public var parserLimits = ParserLimits()
+    /// Request body bytes buffered ahead of the handler before the server stops reading the socket.
+    public var bodyBufferBytes: Int = 256 * 1024
+    /// Unread request body bytes the server will discard to keep a connection alive after a
+    /// response that did not read the body; beyond that it closes the connection.
+    public var maxDrainBytes: Int = 1024 * 1024
+    /// Pending response bytes beyond which ``ResponseBodyWriter/write(_:)`` waits for the socket.
+    public var responseBufferBytes: Int = 256 * 1024
+    /// Pause before retrying `accept` after a resource error such as `EMFILE`.
+    public var acceptBackoff: Duration = .milliseconds(100)
+    /// How long to keep reading (and discarding) after sending a final response and half-closing,
+    /// so the client reads the response before a reset (RFC 9112 §9.6).
+    public var lingerTimeout: Duration = .seconds(2)
+
+    /// Creates a configuration listening on `host:port`.
+    public init(host: String = "127.0.0.1", port: Int = 8080, threadCount: Int? = nil) {
+        self.host = host
+        self.port = port
+        self.threadCount = threadCount ?? Posix.onlineProcessorCount()
+    }
+}
+
+extension Duration {
+    var nanoseconds: UInt64 {
+        let (seconds, attoseconds) = components
+        return UInt64(max(0, seconds)) &* 1_000_000_000 &+ UInt64(max(0, attoseconds) / 1_000_000_000)
+    }
+}

@@ -1,0 +1,135 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// Something registered with an event loop: a listener or a connection. Only ever called on the loop thread.
+protocol LoopHandler: AnyObject {
+    /// Readiness reported for the handler's descriptor.
+    func handle(_ events: IOEvents)
+    /// Periodic check of deadlines (timeouts, back-off); `now` is monotonic nanoseconds.
+    func sweep(now: UInt64)
+}
+
+/// One thread running a poller: it owns its connections (no locks on their state), runs closures
+/// posted from other threads, and checks timeouts a few times a second.
+final class EventLoop: @unchecked Sendable {
+    // @unchecked: everything but `pending`/`wakePending` is touched only on the loop thread;
+    // `pending` is guarded by its Mutex and `wakePending` is atomic.
+    private var poller: Poller
+    private let pending = Mutex<[@Sendable () -> Void]>([])
+    private let wakePending = Atomic<Bool>(false)
+    private var handlers: [(any LoopHandler)?] = []
+    private var running = true
+    private let sweepIntervalNanos: UInt64
+    private var nextSweep: UInt64 = 0
+    /// Shared read buffer (the loop reads one socket at a time).
+    let readBuffer: UnsafeMutableRawBufferPointer
+    /// The loop's `Date` field cache.
+    var dateCache = DateCache()
+    let index: Int
+
+    init(index: Int, sweepInterval: Duration) throws(Posix.Error) {
+        self.index = index
+        poller = try Poller()
+        sweepIntervalNanos = max(5_000_000, sweepInterval.nanoseconds)
+        readBuffer = .allocate(byteCount: 64 * 1024, alignment: 16)
+    }
+
+    deinit {
+        readBuffer.deallocate()
+        poller.close()
+    }
+
+    /// Runs `work` on the loop thread soon. Callable from any thread.
+    func execute(_ work: @escaping @Sendable () -> Void) {
+        pending.withLock { $0.append(work) }
+        if !wakePending.exchange(true, ordering: .acquiringAndReleasing) {
+            poller.wake()
+        }
+    }
+
+    // MARK: Loop-thread API
+
+    func register(_ fd: Int32, _ handler: any LoopHandler, _ interest: IOEvents) {
+        let i = Int(fd)
+        if i >= handlers.count { handlers.append(contentsOf: repeatElement(nil, count: i - handlers.count + 64)) }
+        handlers[i] = handler
+        poller.add(fd, interest)
+    }
+
+    func reregister(_ fd: Int32, _ interest: IOEvents) {
+        poller.modify(fd, interest)
+    }
+
+    /// Stops watching `fd`; call before closing it, exactly once.
+    func deregister(_ fd: Int32) {
+        poller.remove(fd)
+        handlers[Int(fd)] = nil
+    }
+
+    /// All handlers currently registered.
+    var registered: [any LoopHandler] { handlers.compactMap { $0 } }
+
+    func stop() { running = false }
+
+    /// The loop body; returns after ``stop()`` is called on the loop thread.
+    func run() {
+        let timeoutMillis = Int32(max(1, sweepIntervalNanos / 1_000_000))
+        while running {
+            let woke = poller.wait(timeoutMilliseconds: timeoutMillis) { fd, events in
+                let i = Int(fd)
+                guard i < handlers.count, let handler = handlers[i] else { return }
+                handler.handle(events)
+            }
+            if woke { wakePending.store(false, ordering: .releasing) }
+            runPending()
+            let now = Posix.now()
+            if now >= nextSweep {
+                nextSweep = now + sweepIntervalNanos
+                for handler in handlers { handler?.sweep(now: now) }
+            }
+        }
+        runPending()
+    }
+
+    private func runPending() {
+        while true {
+            let work = pending.withLock { queue -> [@Sendable () -> Void] in
+                let taken = queue
+                queue.removeAll(keepingCapacity: true)
+                return taken
+            }
+            if work.isEmpty { return }
+            for item in work { item() }
+        }
+    }
+}
+
+/// Starts a detached POSIX thread running `body`.
+func startThread(_ body: @escaping @Sendable () -> Void) {
+    final class Box {
+        let body: @Sendable () -> Void
+        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+    }
+    let box = Unmanaged.passRetained(Box(body)).toOpaque()
+    #if canImport(Glibc)
+    var thread = pthread_t()
+    let rc = pthread_create(&thread, nil, { arg in
+        Unmanaged<Box>.fromOpaque(arg!).takeRetainedValue().body()
+        return nil
+    }, box)
+    precondition(rc == 0, "pthread_create failed")
+    pthread_detach(thread)
+    #else
+    var thread: pthread_t? = nil
+    let rc = pthread_create(&thread, nil, { arg in
+        Unmanaged<Box>.fromOpaque(arg).takeRetainedValue().body()
+        return nil
+    }, box)
+    precondition(rc == 0, "pthread_create failed")
+    pthread_detach(thread!)
+    #endif
+}
