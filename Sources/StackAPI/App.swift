@@ -23,6 +23,8 @@ public final class App: Sendable {
     let ownerRateLimiter: RateLimiter?
     let authFailures: RateLimiter
     let idempotency = IdempotencyGate()
+    /// Where blobs live, to send attachments with `sendfile(2)`.
+    let blobPaths: BlobStore?
     private let shuttingDown = Atomic<Bool>(false)
 
     public init(store: Store, configuration: AppConfiguration = AppConfiguration()) {
@@ -32,6 +34,7 @@ public final class App: Sendable {
         self.rateLimiter = RateLimiter(perMinute: configuration.rateLimitPerMinute)
         self.ownerRateLimiter = configuration.ownerRateLimitPerMinute.map { RateLimiter(perMinute: $0) }
         self.authFailures = RateLimiter(perMinute: configuration.authFailuresPerMinute)
+        self.blobPaths = try? BlobStore(dataDirectory: store.directory)
     }
 
     /// Every route of SPEC §3 this server serves.

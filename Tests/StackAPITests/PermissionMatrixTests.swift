@@ -176,10 +176,14 @@ import Testing
         }
     }
 
-    @Test func everyActorAndOperation_getsTheSpecStatus() async throws {
-        // The revoked and expired actors fail authentication on every cell: lift the back-off
-        // (tested on its own) so they keep getting 401 rather than 429.
-        try await withStack(configuration: AppConfiguration(authFailuresPerMinute: 100_000)) { stack in
+    /// Run in-process and end to end over a real socket.
+    @Test(arguments: [false, true])
+    func everyActorAndOperation_getsTheSpecStatus(overSocket: Bool) async throws {
+        // The revoked and expired actors fail authentication on every cell, and over the socket
+        // every actor shares 127.0.0.1: lift the back-off and the anonymous limit (each tested on
+        // its own) so the cells see 401 and the permission answers rather than 429.
+        let configuration = AppConfiguration(rateLimitPerMinute: 100_000, authFailuresPerMinute: 100_000)
+        try await withStack(configuration: configuration, overSocket: overSocket) { stack in
             let world = try await makeWorld(stack)
             var mismatches: [String] = []
             for operation in Operation.allCases {

@@ -1,4 +1,5 @@
 import Foundation
+import StackHTTP
 import StackJSON
 import StackStore
 import Testing
@@ -20,23 +21,28 @@ struct TestResponse: Sendable {
 }
 
 /// A fresh stack in a temporary directory with an App in front of it, and an owner token.
-/// Requests go through `App.handle` in-process (the socket harness uses the same calls).
+///
+/// Requests go either through `App.handle` in-process, or — `overSocket` — through a real
+/// `StackHTTP.Server` on an ephemeral port of 127.0.0.1, with the tests' own HTTP client.
 final class TestStack: Sendable {
     let directory: String
     let store: Store
     let app: App
     let ownerToken: String
     let logLines = LogLines()
+    let server: Server?
+    let port: Int
 
-    static func make(configuration: AppConfiguration = AppConfiguration()) async throws -> TestStack {
+    static func make(configuration: AppConfiguration = AppConfiguration(), overSocket: Bool = false) async throws -> TestStack {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("stack-api-tests-\(UUID().uuidString)").path
         let store = try await Store.create(at: directory)
         let owner = try await store.createToken(NewToken(name: "owner", entityId: store.ownerEntityId), as: store.ownerPrincipal)
-        return TestStack(directory: directory, store: store, ownerToken: owner.secret, configuration: configuration)
+        return try TestStack(
+            directory: directory, store: store, ownerToken: owner.secret, configuration: configuration, overSocket: overSocket)
     }
 
-    private init(directory: String, store: Store, ownerToken: String, configuration: AppConfiguration) {
+    private init(directory: String, store: Store, ownerToken: String, configuration: AppConfiguration, overSocket: Bool) throws {
         self.directory = directory
         self.store = store
         self.ownerToken = ownerToken
@@ -44,9 +50,18 @@ final class TestStack: Sendable {
         let lines = logLines
         configuration.log = { lines.append($0) }
         self.app = App(store: store, configuration: configuration)
+        if overSocket {
+            let server = app.makeServer(configuration: ServerConfiguration(host: "127.0.0.1", port: 0, threadCount: 1))
+            self.port = try server.start().port
+            self.server = server
+        } else {
+            self.server = nil
+            self.port = 0
+        }
     }
 
     func close() async {
+        await server?.shutdown(gracePeriod: .seconds(1))
         await store.close()
         try? FileManager.default.removeItem(atPath: directory)
     }
@@ -65,6 +80,10 @@ final class TestStack: Sendable {
             if !allHeaders.contains(where: { $0.name.lowercased() == "content-type" }) {
                 allHeaders.append(("Content-Type", "application/json"))
             }
+        }
+        if server != nil {
+            // Over the socket every request comes from 127.0.0.1; `peer` is not sent.
+            return try await SocketClient.send(port: port, method: method, target: target, headers: allHeaders, body: bytes)
         }
         let request = APIRequest(
             method: method, target: target, headers: allHeaders, peerAddress: peer, body: BufferedRequestBody(bytes))
@@ -110,9 +129,9 @@ import Synchronization
 
 /// Runs `body` with a fresh stack and always closes it.
 func withStack<T>(
-    configuration: AppConfiguration = AppConfiguration(), _ body: (TestStack) async throws -> T
+    configuration: AppConfiguration = AppConfiguration(), overSocket: Bool = false, _ body: (TestStack) async throws -> T
 ) async throws -> T {
-    let stack = try await TestStack.make(configuration: configuration)
+    let stack = try await TestStack.make(configuration: configuration, overSocket: overSocket)
     do {
         let result = try await body(stack)
         await stack.close()
