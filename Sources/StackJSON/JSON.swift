@@ -9,12 +9,21 @@
 /// value["title"]?.stringValue        // "Milk"
 /// value.serialized()                 // {"title":"Milk","done":false}
 /// ```
+///
+/// Values nested very deeply (far past the parser's default depth limit of 256) make equality,
+/// hashing, serialization and destruction recurse that deep; build such values with care.
 public enum JSON: Sendable, Hashable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A number: an exact integer or a finite double (see ``JSONNumber``).
     case number(JSONNumber)
+    /// A string of Unicode scalars.
     case string(String)
+    /// An array of values.
     case array([JSON])
+    /// An object: members in insertion order (see ``JSONObject``).
     case object(JSONObject)
 }
 
@@ -31,11 +40,17 @@ extension JSON {
         }
     }
 
+    /// Whether the value is `null`.
     public var isNull: Bool { if case .null = self { return true } else { return false } }
+    /// The value of a boolean, else `nil`.
     public var boolValue: Bool? { if case .bool(let b) = self { return b } else { return nil } }
+    /// The value of a string, else `nil`.
     public var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
+    /// The value of a number, else `nil`.
     public var numberValue: JSONNumber? { if case .number(let n) = self { return n } else { return nil } }
+    /// The elements of an array, else `nil`.
     public var arrayValue: [JSON]? { if case .array(let a) = self { return a } else { return nil } }
+    /// The members of an object, else `nil`.
     public var objectValue: JSONObject? { if case .object(let o) = self { return o } else { return nil } }
 
     /// The value as an `Int64` when it is a number with an exact integral value.
@@ -43,7 +58,8 @@ extension JSON {
     /// The value as a `Double` when it is a number.
     public var doubleValue: Double? { numberValue?.doubleValue }
 
-    /// The member `key` of an object, or `nil` for a missing key or a non-object.
+    /// The member `key` of an object, or `nil` for a missing key or a non-object. Assigning sets
+    /// or (with `nil`) removes the member of an object, and does nothing to other values.
     public subscript(key: String) -> JSON? {
         get { objectValue?[key] }
         set {
@@ -87,12 +103,20 @@ extension JSON: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Expressibl
     ExpressibleByFloatLiteral, ExpressibleByStringLiteral, ExpressibleByArrayLiteral,
     ExpressibleByDictionaryLiteral
 {
+    /// `nil` is `null`.
     public init(nilLiteral: ()) { self = .null }
+    /// A boolean literal.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// An integer literal is an exact integer.
     public init(integerLiteral value: Int64) { self = .number(.int(value)) }
+    /// A floating-point literal is a double (it must be finite).
     public init(floatLiteral value: Double) { self = .number(JSONNumber(value)) }
+    /// A string literal.
     public init(stringLiteral value: String) { self = .string(value) }
+    /// An array literal.
     public init(arrayLiteral elements: JSON...) { self = .array(elements) }
+    /// A dictionary literal is an object in the literal's order; a repeated key keeps its first
+    /// position and last value.
     public init(dictionaryLiteral elements: (String, JSON)...) {
         var object = JSONObject(minimumCapacity: elements.count)
         for (k, v) in elements { object[k] = v }

@@ -4,9 +4,12 @@
 /// every other number is a `.double` printed in the shortest form that round-trips.
 /// Equality and hashing are numeric: `.int(1) == .double(1.0)`.
 public enum JSONNumber: Sendable {
+    /// An exact integer, printed as plain digits.
     case int(Int64)
+    /// A finite double, printed in the shortest form that parses back to it (`1.0`, `0.1`, `1e+308`).
     case double(Double)
 
+    /// An integer: exact within `Int64`, else the nearest double.
     public init<I: BinaryInteger>(_ value: I) {
         if let exact = Int64(exactly: value) { self = .int(exact) } else { self = .double(Double(value)) }
     }
@@ -43,6 +46,8 @@ public enum JSONNumber: Sendable {
 }
 
 extension JSONNumber: Hashable {
+    /// Numeric equality, exact between integers and doubles: `.int(1) == .double(1.0)`, but
+    /// `.int(9007199254740993) != .double(9007199254740992)`.
     public static func == (lhs: JSONNumber, rhs: JSONNumber) -> Bool {
         switch (lhs, rhs) {
         case (.int(let a), .int(let b)): return a == b
@@ -52,6 +57,7 @@ extension JSONNumber: Hashable {
         }
     }
 
+    /// Hashes consistently with `==`: a double with an exact `Int64` value hashes as that integer.
     public func hash(into hasher: inout Hasher) {
         switch self {
         case .int(let i): hasher.combine(i)
@@ -86,6 +92,7 @@ extension JSONNumber: Comparable {
 }
 
 extension JSONNumber: CustomStringConvertible {
+    /// The number as JSON text.
     public var description: String {
         var out: [UInt8] = []
         JSONSerializer.appendNumber(self, to: &out)

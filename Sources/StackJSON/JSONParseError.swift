@@ -5,10 +5,12 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
     /// A message an app developer can act on, e.g. "unexpected character ','".
     public var message: String
 
+    /// An error at `offset` with `message`.
     public init(offset: Int, message: String) {
         self.offset = offset
         self.message = message
     }
 
+    /// The message and offset, e.g. "trailing comma in array at byte 4".
     public var description: String { "\(message) at byte \(offset)" }
 }

@@ -1,6 +1,8 @@
 /// Limits the parser enforces; exceeding one is a ``JSONParseError``, never a crash.
 public struct JSONParserOptions: Sendable {
-    /// Maximum nesting of arrays and objects (default 256): `[[1]]` has depth 2.
+    /// Maximum nesting of arrays and objects (default 256): `[[1]]` has depth 2. The parser itself
+    /// needs no call stack for depth, but equality, hashing, serialization and destruction of the
+    /// parsed value recurse, so keep the limit in the hundreds or low thousands.
     public var maxDepth: Int
     /// Maximum input size in bytes (default: no limit beyond memory).
     public var maxBytes: Int

@@ -1,4 +1,5 @@
-/// An RFC 6901 JSON Pointer such as `/items/0/title`.
+/// An RFC 6901 JSON Pointer such as `/items/0/title`: parsing and printing with the `~0` (`~`) and
+/// `~1` (`/`) escapes, and resolving against a document. Stack uses pointers for error paths.
 public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
     /// The unescaped reference tokens, in order.
     public var tokens: [String]
@@ -6,6 +7,7 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
     /// The pointer to the whole document (`""`).
     public static let root = JSONPointer(tokens: [])
 
+    /// A pointer from unescaped tokens.
     public init(tokens: [String]) { self.tokens = tokens }
 
     /// Parses a pointer; `nil` when it is neither empty nor starts with `/`, or has a bad `~` escape.

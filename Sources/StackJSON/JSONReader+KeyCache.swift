@@ -25,27 +25,22 @@ extension JSONReader {
 
     /// The string for the escape-free ASCII key at `start..<start+length`: the remembered one
     /// when the same bytes were seen before (objects in an array usually repeat their keys), else
-    /// a new one, remembered. Each key has two candidate slots, so two keys whose fingerprints
-    /// select the same slot do not evict each other on every object.
+    /// a new one, remembered. The cache is 4-way set-associative, most recently added first, so
+    /// a few keys whose fingerprints select the same set do not evict each other on every object.
     @inline(__always) func cachedKey(
         _ cache: UnsafeMutablePointer<KeyCacheEntry>, start: Int, length: Int, fingerprint: UInt64
     ) -> String {
         let mixed = fingerprint &* 0x9E37_79B9_7F4A_7C15
-        let first = cache + Int(truncatingIfNeeded: mixed >> 56) & (JSONReader.keyCacheSize - 1)
-        let second = cache + (Int(truncatingIfNeeded: mixed >> 56) ^ 1) & (JSONReader.keyCacheSize - 1)
-        if matches(first, start: start, length: length, fingerprint: fingerprint) { return first.pointee.string }
-        if matches(second, start: start, length: length, fingerprint: fingerprint) { return second.pointee.string }
-        let string = String(decoding: UnsafeBufferPointer(start: bytes + start, count: length), as: UTF8.self)
-        // Fill an empty candidate; when both are taken, the first slot's key moves to the second.
-        let entry = KeyCacheEntry(fingerprint: fingerprint, offset: start, length: length, string: string)
-        if first.pointee.length < 0 {
-            first.pointee = entry
-        } else if second.pointee.length < 0 {
-            second.pointee = entry
-        } else {
-            second.pointee = first.pointee
-            first.pointee = entry
+        let set = cache + Int(truncatingIfNeeded: mixed >> 56) & (JSONReader.keyCacheSize - 4)
+        for way in 0..<4 where matches(set + way, start: start, length: length, fingerprint: fingerprint) {
+            return set[way].string
         }
+        let string = String(decoding: UnsafeBufferPointer(start: bytes + start, count: length), as: UTF8.self)
+        // Evict the oldest: shift the set down one place and put the new key first.
+        set[3] = set[2]
+        set[2] = set[1]
+        set[1] = set[0]
+        set[0] = KeyCacheEntry(fingerprint: fingerprint, offset: start, length: length, string: string)
         return string
     }
 

@@ -115,7 +115,12 @@ struct JSONReader {
             guard pos < end else { throw unexpectedValue(at: pos) }
             switch bytes[pos] {
             case UInt8(ascii: "\""):
-                emit(.string(try parseString(isKey: false)))
+                if let length = shortASCIIStringLength() {
+                    emit(.string(String(decoding: UnsafeBufferPointer(start: bytes + pos + 1, count: length), as: UTF8.self)))
+                    pos += length + 2
+                } else {
+                    emit(.string(try parseString(isKey: false)))
+                }
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                 emit(.number(try parseNumber()))
             case UInt8(ascii: "{"):
@@ -207,7 +212,7 @@ struct JSONReader {
             if pos >= end { throw fail("unexpected end of input, expected a property name", at: pos) }
             throw fail(describe(at: pos) + ", expected a property name in double quotes", at: pos)
         }
-        if let length = shortASCIIKeyLength() {
+        if let length = shortASCIIStringLength() {
             // The common case: a short key of plain ASCII (in a large input, most likely seen before).
             let start = pos + 1
             let key = UnsafeBufferPointer(start: bytes + start, count: length)
@@ -233,7 +238,7 @@ struct JSONReader {
 
     /// The length of the string at `pos` when it closes within 16 bytes and holds only printable
     /// ASCII other than `\` (so it needs no decoding or validation), else `nil`.
-    @inline(__always) func shortASCIIKeyLength() -> Int? {
+    @inline(__always) func shortASCIIStringLength() -> Int? {
         guard pos + 17 <= end else { return nil }
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080

@@ -1,5 +1,6 @@
 /// How ``JSONSerializer`` lays out its output.
 public struct JSONSerializationOptions: OptionSet, Sendable {
+    /// The option bits.
     public let rawValue: Int
     /// Options from their raw bits.
     public init(rawValue: Int) { self.rawValue = rawValue }

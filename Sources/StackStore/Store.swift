@@ -174,10 +174,10 @@ public final class Store: Sendable {
     }
 
     /// Runs `body` on a reader, mapping errors to ``StoreError``.
-    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+    func read<T: Sendable>(snapshot: Bool = true, _ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         guard !isClosed.withLock({ $0 }) else { throw .unavailable }
         do {
-            return try await pool.read(body)
+            return try await pool.read(snapshot: snapshot, body)
         } catch {
             throw StoreError.wrap(error)
         }
@@ -192,5 +192,12 @@ public final class Store: Sendable {
     /// Whether the database answers (for `/health`).
     public func isDatabaseHealthy() async -> Bool {
         (try? await read { db in try db.fetchOne("SELECT 1") { $0.int(0) } }) == 1
+    }
+
+    /// Whether a file can be created in the blob folder (for `/health`).
+    public func isBlobFolderWritable() async -> Bool {
+        guard let writer = try? await blobs.makeWriter(maxSize: 0) else { return false }
+        await writer.abort()
+        return true
     }
 }

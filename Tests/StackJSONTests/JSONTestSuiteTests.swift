@@ -37,6 +37,18 @@ import Testing
         #expect(failures.isEmpty, "n_ files accepted: \(failures)")
     }
 
+    @Test func everyYFileRoundTrips() throws {
+        var failures: [String] = []
+        for name in try Self.files(prefix: "y_") {
+            guard let value = try? JSONParser.parse(try Self.bytes(name)) else { continue }  // reported above
+            for options: JSONSerializationOptions in [[], .pretty, .sortedKeys] {
+                let text = value.serialized(options: options)
+                if (try? JSONParser.parse(text)) != value { failures.append("\(name) \(options.rawValue)") }
+            }
+        }
+        #expect(failures.isEmpty, "y_ files that do not round-trip: \(failures)")
+    }
+
     @Test func survivesEveryIFile() throws {
         var outcomes: [String] = []
         for name in try Self.files(prefix: "i_") {

@@ -204,10 +204,13 @@ import Testing
         let again = await storeError { _ = try await Store.create(at: stack.directory.path) }
         #expect(again?.isConflict == true)
         let reopened = try await Store.open(at: stack.directory.path)
+        #expect(await reopened.isDatabaseHealthy())
+        #expect(await reopened.isBlobFolderWritable())
         #expect(reopened.ownerEntityId == stack.store.ownerEntityId)
         #expect(try await reopened.record(r.id, as: reopened.ownerPrincipal).content == ["x": 1])
         #expect(try await reopened.type("note").id == "note")
         await reopened.close()
+        #expect(await reopened.isDatabaseHealthy() == false)
         stack.directory.remove()
         let missing = await storeError { _ = try await Store.open(at: stack.directory.path) }
         #expect(missing?.isNotFound == true)

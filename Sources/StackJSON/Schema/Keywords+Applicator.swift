@@ -1,164 +1,103 @@
 /// The Core `$ref`/`$dynamicRef`, Applicator and Unevaluated vocabularies (JSON Schema Core
-/// 2020-12 §8.2.3, §10, §11).
+/// 2020-12 §8.2.3, §10, §11). Each applicator is its own function so that deep recursion through
+/// them costs little stack, even in debug builds.
 extension SchemaValidator {
     mutating func evaluateApplicator(_ keyword: Keyword, _ value: JSON, _ annotations: inout Annotations?) -> Bool {
         switch keyword.kind {
         case .ref(let target):
             return follow(target, value, &annotations, keyword)
         case .dynamicRef(let target, let anchor):
-            // §8.2.3.2: the outermost resource in the dynamic scope with this $dynamicAnchor.
-            var resolved = target
-            for resource in scope {
-                if let node = program.dynamicAnchors[resource][anchor] {
-                    resolved = node
-                    break
-                }
-            }
-            return follow(resolved, value, &annotations, keyword)
+            return follow(dynamicTarget(target, anchor), value, &annotations, keyword)
         case .allOf(let subschemas):
-            var valid = true
-            for s in subschemas where !evaluate(s, value, &annotations) {
-                valid = false
-                if shortCircuit { break }
-            }
-            return valid
+            return evaluateAllOf(subschemas, value, &annotations)
         case .anyOf(let subschemas):
-            var matched = false
-            for s in subschemas where evaluateSilently(s, value, &annotations) {
-                matched = true
-                if annotations == nil { break }  // all branches only matter for annotations
-            }
-            if !matched { report(keyword.path, "must match at least one schema in anyOf") }
-            return matched
+            return evaluateAnyOf(keyword, subschemas, value, &annotations)
         case .oneOf(let subschemas):
-            var first: Int? = nil
-            for (i, s) in subschemas.enumerated() where evaluateSilently(s, value, &annotations) {
-                if let first {
-                    report(keyword.path, "must match exactly one schema in oneOf, but matches \(first) and \(i)")
-                    return false
-                }
-                first = i
-            }
-            if first == nil { report(keyword.path, "must match exactly one schema in oneOf, but matches none") }
-            return first != nil
+            return evaluateOneOf(keyword, subschemas, value, &annotations)
         case .not(let s):
             var none: Annotations? = nil
-            guard evaluateSilently(s, value, &none) else { return true }
-            report(keyword.path, "must not match the schema in \"not\"")
-            return false
+            return !evaluateSilently(s, value, &none) || fail(keyword, value)
         case .conditional(let ifNode, let thenNode, let elseNode, _, _):
+            // §10.2.2.1: "if" only selects; its annotations count when it holds.
             if evaluateSilently(ifNode, value, &annotations) {
                 guard let thenNode else { return true }
                 return evaluate(thenNode, value, &annotations)
-            } else {
-                guard let elseNode else { return true }
-                return evaluate(elseNode, value, &annotations)
             }
+            guard let elseNode else { return true }
+            return evaluate(elseNode, value, &annotations)
         case .dependentSchemas(let dependencies):
             guard case .object(let o) = value else { return true }
-            var valid = true
-            for (trigger, s) in dependencies where o.position(of: trigger) != nil {
-                if !evaluate(s, value, &annotations) {
-                    valid = false
-                    if shortCircuit { break }
-                }
-            }
-            return valid
+            return evaluateDependentSchemas(dependencies, o, value, &annotations)
         case .objectMembers(let members):
             guard case .object(let o) = value else { return true }
             return evaluateMembers(members, o, &annotations)
         case .arrayItems(let prefix, let items, let itemsPath):
             guard case .array(let a) = value else { return true }
-            var valid = true
-            for (i, s) in prefix.enumerated() where i < a.count {
-                if !evaluateChild(s, a[i], .index(i)) {
-                    valid = false
-                    if shortCircuit { return false }
-                }
-                annotations?.marks[i] = true
-            }
-            if let items, a.count > prefix.count {
-                if isFalse(items) {
-                    let n = prefix.count
-                    report(itemsPath, n == 0 ? "must be an empty array" : "must have at most \(n) \(n == 1 ? "item" : "items")")
-                    return false
-                }
-                for i in prefix.count..<a.count where !evaluateChild(items, a[i], .index(i)) {
-                    valid = false
-                    if shortCircuit { return false }
-                }
-                annotations?.all = true
-            }
-            return valid
+            return evaluateItems(prefix, items, itemsPath, a, &annotations)
         case .contains(let s, let minimum, let maximum, let minPath, let maxPath):
             guard case .array(let a) = value else { return true }
-            var count = 0
-            for (i, element) in a.enumerated() {
-                silent += 1
-                let ok = evaluateChild(s, element, .index(i))
-                silent -= 1
-                if ok {
-                    count += 1
-                    annotations?.marks[i] = true
-                    if annotations == nil && maximum == nil && count >= minimum { break }
-                }
-            }
-            if count < minimum {
-                report(minPath, minimum == 1
-                    ? "must contain at least one item matching \"contains\""
-                    : "must contain at least \(minimum) items matching \"contains\" (found \(count))")
-                return false
-            }
-            if let maximum, count > maximum {
-                report(maxPath, "must contain at most \(maximum) \(maximum == 1 ? "item" : "items") matching \"contains\" (found \(count))")
-                return false
-            }
-            return true
+            return evaluateContains(s, minimum, maximum, minPath, maxPath, a, &annotations)
         case .propertyNames(let s):
             guard case .object(let o) = value else { return true }
-            var valid = true
-            for key in o.keys {
-                let before = errors.count
-                if !evaluateChild(s, .string(key), .key(key)) {
-                    valid = false
-                    for e in before..<errors.count {
-                        errors[e].message = "property name \(JSON.string(key).shortDescription): " + errors[e].message
-                    }
-                    if shortCircuit { return false }
-                }
-            }
-            return valid
+            return evaluatePropertyNames(s, o)
         case .unevaluatedProperties(let s):
             guard case .object(let o) = value, let evaluated = annotations else { return true }
-            var valid = true
-            for (i, key) in o.keys.enumerated() where !evaluated.isEvaluated(i) {
-                if isFalse(s) {
-                    report(keyword.path, "property \(JSON.string(key).shortDescription) is not allowed", extra: .key(key))
-                    valid = false
-                } else if !evaluateChild(s, o.values[i], .key(key)) {
-                    valid = false
-                }
-                if !valid && shortCircuit { return false }
-            }
-            if valid { annotations?.all = true }
-            return valid
+            return evaluateUnevaluatedProperties(keyword, s, o, evaluated, &annotations)
         case .unevaluatedItems(let s):
             guard case .array(let a) = value, let evaluated = annotations else { return true }
-            var valid = true
-            for i in a.indices where !evaluated.isEvaluated(i) {
-                if isFalse(s) {
-                    report(keyword.path, "item \(i) is not allowed", extra: .index(i))
-                    valid = false
-                } else if !evaluateChild(s, a[i], .index(i)) {
-                    valid = false
-                }
-                if !valid && shortCircuit { return false }
-            }
-            if valid { annotations?.all = true }
-            return valid
+            return evaluateUnevaluatedItems(keyword, s, a, evaluated, &annotations)
         default:
             return true
         }
+    }
+
+    /// §8.2.3.2: the outermost resource in the dynamic scope with this `$dynamicAnchor`, else
+    /// the statically resolved target.
+    func dynamicTarget(_ target: Int, _ anchor: String) -> Int {
+        for resource in scope {
+            if let node = program.dynamicAnchors[resource][anchor] { return node }
+        }
+        return target
+    }
+
+    mutating func evaluateAllOf(_ subschemas: [Int], _ value: JSON, _ annotations: inout Annotations?) -> Bool {
+        var valid = true
+        for s in subschemas where !evaluate(s, value, &annotations) {
+            valid = false
+            if shortCircuit { break }
+        }
+        return valid
+    }
+
+    mutating func evaluateAnyOf(_ keyword: Keyword, _ subschemas: [Int], _ value: JSON, _ annotations: inout Annotations?) -> Bool {
+        var matched = false
+        for s in subschemas where evaluateSilently(s, value, &annotations) {
+            matched = true
+            if annotations == nil { break }  // every branch only matters for annotations
+        }
+        return matched || fail(keyword, value)
+    }
+
+    mutating func evaluateOneOf(_ keyword: Keyword, _ subschemas: [Int], _ value: JSON, _ annotations: inout Annotations?) -> Bool {
+        var first: Int? = nil
+        for (i, s) in subschemas.enumerated() where evaluateSilently(s, value, &annotations) {
+            if let first { return fail(keyword, value, first: first, second: i) }
+            first = i
+        }
+        return first != nil || fail(keyword, value)
+    }
+
+    mutating func evaluateDependentSchemas(
+        _ dependencies: [(String, Int)], _ o: JSONObject, _ value: JSON, _ annotations: inout Annotations?
+    ) -> Bool {
+        var valid = true
+        for (trigger, s) in dependencies where o.position(of: trigger) != nil {
+            if !evaluate(s, value, &annotations) {
+                valid = false
+                if shortCircuit { break }
+            }
+        }
+        return valid
     }
 
     /// `properties`, `patternProperties`, `additionalProperties` over the members, in member order.
@@ -188,7 +127,7 @@ extension SchemaValidator {
             if !matched, let additional = m.additional {
                 matched = true
                 if isFalse(additional) {
-                    report(m.additionalPath, "property \(JSON.string(key).shortDescription) is not allowed", extra: .key(key))
+                    reportNotAllowed(m.additionalPath, key)
                     valid = false
                     if shortCircuit { return false }
                 } else if !evaluateChild(additional, member, .key(key)) {
@@ -198,6 +137,130 @@ extension SchemaValidator {
             }
             if matched { annotations?.marks[i] = true }
         }
+        return valid
+    }
+
+    @inline(never)
+    mutating func reportNotAllowed(_ keywordPath: JSONPointer, _ key: String) {
+        report(keywordPath, "property \(JSON.string(key).shortDescription) is not allowed", extra: .key(key))
+    }
+
+    mutating func evaluateItems(
+        _ prefix: [Int], _ items: Int?, _ itemsPath: JSONPointer, _ a: [JSON], _ annotations: inout Annotations?
+    ) -> Bool {
+        var valid = true
+        for (i, s) in prefix.enumerated() where i < a.count {
+            if !evaluateChild(s, a[i], .index(i)) {
+                valid = false
+                if shortCircuit { return false }
+            }
+            annotations?.marks[i] = true
+        }
+        guard let items, a.count > prefix.count else { return valid }
+        if isFalse(items) {
+            reportTooManyItems(itemsPath, prefix.count)
+            return false
+        }
+        for i in prefix.count..<a.count where !evaluateChild(items, a[i], .index(i)) {
+            valid = false
+            if shortCircuit { return false }
+        }
+        annotations?.all = true
+        return valid
+    }
+
+    @inline(never)
+    mutating func reportItemNotAllowed(_ keywordPath: JSONPointer, _ i: Int) {
+        report(keywordPath, "item \(i) is not allowed", extra: .index(i))
+    }
+
+    @inline(never)
+    mutating func reportTooManyItems(_ keywordPath: JSONPointer, _ n: Int) {
+        report(keywordPath, n == 0 ? "must be an empty array" : "must have at most \(n) \(n == 1 ? "item" : "items")")
+    }
+
+    mutating func evaluateContains(
+        _ s: Int, _ minimum: Int, _ maximum: Int?, _ minPath: JSONPointer, _ maxPath: JSONPointer, _ a: [JSON],
+        _ annotations: inout Annotations?
+    ) -> Bool {
+        var count = 0
+        for (i, element) in a.enumerated() {
+            silent += 1
+            let ok = evaluateChild(s, element, .index(i))
+            silent -= 1
+            if ok {
+                count += 1
+                annotations?.marks[i] = true
+                if annotations == nil && maximum == nil && count >= minimum { break }
+            }
+        }
+        if count < minimum {
+            reportContains(minPath, minimum == 1
+                ? "must contain at least one item matching \"contains\""
+                : "must contain at least \(minimum) items matching \"contains\" (found \(count))")
+            return false
+        }
+        if let maximum, count > maximum {
+            reportContains(maxPath, "must contain at most \(maximum) \(maximum == 1 ? "item" : "items") matching \"contains\" (found \(count))")
+            return false
+        }
+        return true
+    }
+
+    @inline(never)
+    mutating func reportContains(_ keywordPath: JSONPointer, _ message: @autoclosure () -> String) {
+        report(keywordPath, message())
+    }
+
+    /// Errors about a name are reported at that member, prefixed with the name.
+    @inline(never)
+    mutating func evaluatePropertyNames(_ s: Int, _ o: JSONObject) -> Bool {
+        var valid = true
+        for key in o.keys {
+            let before = errors.count
+            if !evaluateChild(s, .string(key), .key(key)) {
+                valid = false
+                for e in before..<errors.count {
+                    errors[e].message = "property name \(JSON.string(key).shortDescription): " + errors[e].message
+                }
+                if shortCircuit { return false }
+            }
+        }
+        return valid
+    }
+
+    mutating func evaluateUnevaluatedProperties(
+        _ keyword: Keyword, _ s: Int, _ o: JSONObject, _ evaluated: Annotations, _ annotations: inout Annotations?
+    ) -> Bool {
+        var valid = true
+        let keys = o.keys
+        for i in keys.indices where !evaluated.isEvaluated(i) {
+            if isFalse(s) {
+                reportNotAllowed(keyword.path, keys[i])
+                valid = false
+            } else if !evaluateChild(s, o.values[i], .key(keys[i])) {
+                valid = false
+            }
+            if !valid && shortCircuit { return false }
+        }
+        if valid { annotations?.all = true }
+        return valid
+    }
+
+    mutating func evaluateUnevaluatedItems(
+        _ keyword: Keyword, _ s: Int, _ a: [JSON], _ evaluated: Annotations, _ annotations: inout Annotations?
+    ) -> Bool {
+        var valid = true
+        for i in a.indices where !evaluated.isEvaluated(i) {
+            if isFalse(s) {
+                reportItemNotAllowed(keyword.path, i)
+                valid = false
+            } else if !evaluateChild(s, a[i], .index(i)) {
+                valid = false
+            }
+            if !valid && shortCircuit { return false }
+        }
+        if valid { annotations?.all = true }
         return valid
     }
 }

@@ -3,106 +3,139 @@ import Foundation
 /// The assertions of the Validation vocabulary (JSON Schema Validation 2020-12 §6) and the
 /// keyword dispatch.
 extension SchemaValidator {
+    /// Evaluates one keyword. Assertions are one-liners here; messages are built out of line in
+    /// ``fail(_:_:name:first:second:)`` so the hot path keeps a small stack frame.
+    @inline(__always)
     mutating func evaluate(_ keyword: Keyword, _ value: JSON, _ annotations: inout Annotations?) -> Bool {
+        keyword.isApplicator ? evaluateApplicator(keyword, value, &annotations) : evaluateAssertion(keyword, value)
+    }
+
+    /// Evaluates an assertion keyword (one that applies no subschema).
+    mutating func evaluateAssertion(_ keyword: Keyword, _ value: JSON) -> Bool {
         switch keyword.kind {
         case .type(let mask):
-            if mask.admits(value) { return true }
-            report(keyword.path, "expected \(mask.description), got \(value.schemaKindName)")
-            return false
+            return mask.admits(value) || fail(keyword, value)
         case .enumeration(let allowed):
-            if allowed.contains(where: { $0.schemaEquals(value) }) { return true }
-            report(keyword.path, "value is not one of the allowed values")
-            return false
+            return allowed.contains(where: { $0.schemaEquals(value) }) || fail(keyword, value)
         case .constant(let expected):
-            if value.schemaEquals(expected) { return true }
-            report(keyword.path, "must be equal to \(expected.shortDescription)")
-            return false
+            return value.schemaEquals(expected) || fail(keyword, value)
         case .multipleOf(let divisor):
             guard case .number(let n) = value else { return true }
-            if SchemaValidator.isMultiple(n, of: divisor) { return true }
-            report(keyword.path, "must be a multiple of \(divisor)")
-            return false
+            return SchemaValidator.isMultiple(n, of: divisor) || fail(keyword, value)
         case .maximum(let limit):
-            guard case .number(let n) = value, limit < n else { return true }
-            report(keyword.path, "must be at most \(limit)")
-            return false
+            guard case .number(let n) = value else { return true }
+            return !(limit < n) || fail(keyword, value)
         case .exclusiveMaximum(let limit):
-            guard case .number(let n) = value, !(n < limit) else { return true }
-            report(keyword.path, "must be less than \(limit)")
-            return false
+            guard case .number(let n) = value else { return true }
+            return n < limit || fail(keyword, value)
         case .minimum(let limit):
-            guard case .number(let n) = value, n < limit else { return true }
-            report(keyword.path, "must be at least \(limit)")
-            return false
+            guard case .number(let n) = value else { return true }
+            return !(n < limit) || fail(keyword, value)
         case .exclusiveMinimum(let limit):
-            guard case .number(let n) = value, !(limit < n) else { return true }
-            report(keyword.path, "must be greater than \(limit)")
-            return false
+            guard case .number(let n) = value else { return true }
+            return limit < n || fail(keyword, value)
         case .maxLength(let limit):
             // Length in Unicode code points (Validation §6.3.1); UTF-8 length bounds it from above.
-            guard case .string(let s) = value, s.utf8.count > limit, s.unicodeScalars.count > limit else { return true }
-            report(keyword.path, "must be at most \(limit) \(limit == 1 ? "character" : "characters")")
-            return false
+            guard case .string(let s) = value, s.utf8.count > limit else { return true }
+            return s.unicodeScalars.count <= limit || fail(keyword, value)
         case .minLength(let limit):
             // A code point takes at most four UTF-8 bytes, so long strings pass without counting.
-            guard case .string(let s) = value, s.utf8.count < limit &* 4, s.unicodeScalars.count < limit else {
-                return true
-            }
-            report(keyword.path, "must be at least \(limit) \(limit == 1 ? "character" : "characters")")
-            return false
+            guard case .string(let s) = value, s.utf8.count < limit &* 4 else { return true }
+            return s.unicodeScalars.count >= limit || fail(keyword, value)
         case .pattern(let regex):
-            guard case .string(let s) = value, !regex.matches(s) else { return true }
-            report(keyword.path, "must match the pattern \(JSON.string(regex.source).shortDescription)")
-            return false
+            guard case .string(let s) = value else { return true }
+            return regex.matches(s) || fail(keyword, value)
         case .maxItems(let limit):
-            guard case .array(let a) = value, a.count > limit else { return true }
-            report(keyword.path, "must have at most \(limit) \(limit == 1 ? "item" : "items")")
-            return false
+            guard case .array(let a) = value else { return true }
+            return a.count <= limit || fail(keyword, value)
         case .minItems(let limit):
-            guard case .array(let a) = value, a.count < limit else { return true }
-            report(keyword.path, "must have at least \(limit) \(limit == 1 ? "item" : "items")")
-            return false
+            guard case .array(let a) = value else { return true }
+            return a.count >= limit || fail(keyword, value)
         case .uniqueItems:
-            guard case .array(let a) = value, let (i, j) = SchemaValidator.firstDuplicate(a) else { return true }
-            report(keyword.path, "items must be unique (items \(i) and \(j) are equal)")
-            return false
+            guard case .array(let a) = value else { return true }
+            return SchemaValidator.firstDuplicate(a) == nil || fail(keyword, value)
         case .maxProperties(let limit):
-            guard case .object(let o) = value, o.count > limit else { return true }
-            report(keyword.path, "must have at most \(limit) \(limit == 1 ? "property" : "properties")")
-            return false
+            guard case .object(let o) = value else { return true }
+            return o.count <= limit || fail(keyword, value)
         case .minProperties(let limit):
-            guard case .object(let o) = value, o.count < limit else { return true }
-            report(keyword.path, "must have at least \(limit) \(limit == 1 ? "property" : "properties")")
-            return false
+            guard case .object(let o) = value else { return true }
+            return o.count >= limit || fail(keyword, value)
         case .required(let names):
             guard case .object(let o) = value else { return true }
-            var valid = true
-            for name in names where o.position(of: name) == nil {
-                valid = false
-                report(keyword.path, "missing required property \(JSON.string(name).shortDescription)")
-                if shortCircuit { break }
-            }
-            return valid
+            return checkRequired(keyword, names, o)
         case .dependentRequired(let dependencies):
             guard case .object(let o) = value else { return true }
-            var valid = true
-            for (trigger, names) in dependencies where o.position(of: trigger) != nil {
-                for name in names where o.position(of: name) == nil {
-                    valid = false
-                    report(
-                        keyword.path.appending(trigger),
-                        "missing property \(JSON.string(name).shortDescription), required when \(JSON.string(trigger).shortDescription) is present")
-                    if shortCircuit { return false }
-                }
-            }
-            return valid
+            return checkDependentRequired(keyword, dependencies, o)
         case .format(let checker):
-            guard case .string(let s) = value, !checker.check(s) else { return true }
-            report(keyword.path, "must be a valid \(checker.rawValue)")
-            return false
+            guard case .string(let s) = value else { return true }
+            return checker.check(s) || fail(keyword, value)
         default:
-            return evaluateApplicator(keyword, value, &annotations)
+            return true
         }
+    }
+
+    /// Reports the failure of `keyword` on `value` with a message an app developer can act on;
+    /// always returns `false`.
+    @inline(never)
+    mutating func fail(_ keyword: Keyword, _ value: JSON, name: String = "", first: Int = 0, second: Int = 0) -> Bool {
+        guard !quiet, !stopped else { return false }
+        func plural(_ n: Int, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }
+        let message: String
+        switch keyword.kind {
+        case .type(let mask): message = "expected \(mask.description), got \(value.schemaKindName)"
+        case .enumeration: message = "value is not one of the allowed values"
+        case .constant(let expected): message = "must be equal to \(expected.shortDescription)"
+        case .multipleOf(let divisor): message = "must be a multiple of \(divisor)"
+        case .maximum(let limit): message = "must be at most \(limit)"
+        case .exclusiveMaximum(let limit): message = "must be less than \(limit)"
+        case .minimum(let limit): message = "must be at least \(limit)"
+        case .exclusiveMinimum(let limit): message = "must be greater than \(limit)"
+        case .maxLength(let limit): message = "must be at most \(plural(limit, "character", "characters"))"
+        case .minLength(let limit): message = "must be at least \(plural(limit, "character", "characters"))"
+        case .pattern(let regex): message = "must match the pattern \(JSON.string(regex.source).shortDescription)"
+        case .maxItems(let limit): message = "must have at most \(plural(limit, "item", "items"))"
+        case .minItems(let limit): message = "must have at least \(plural(limit, "item", "items"))"
+        case .uniqueItems:
+            let (i, j) = value.arrayValue.flatMap(SchemaValidator.firstDuplicate) ?? (0, 0)
+            message = "items must be unique (items \(i) and \(j) are equal)"
+        case .maxProperties(let limit): message = "must have at most \(plural(limit, "property", "properties"))"
+        case .minProperties(let limit): message = "must have at least \(plural(limit, "property", "properties"))"
+        case .required: message = "missing required property \(JSON.string(name).shortDescription)"
+        case .format(let checker): message = "must be a valid \(checker.rawValue)"
+        case .anyOf: message = "must match at least one schema in anyOf"
+        case .oneOf:
+            message = first == second
+                ? "must match exactly one schema in oneOf, but matches none"
+                : "must match exactly one schema in oneOf, but matches \(first) and \(second)"
+        case .not: message = "must not match the schema in \"not\""
+        default: message = "is not valid"
+        }
+        report(keyword.path, message)
+        return false
+    }
+
+    mutating func checkRequired(_ keyword: Keyword, _ names: [String], _ o: JSONObject) -> Bool {
+        var valid = true
+        for name in names where o.position(of: name) == nil {
+            valid = fail(keyword, .null, name: name)
+            if shortCircuit { break }
+        }
+        return valid
+    }
+
+    @inline(never)
+    mutating func checkDependentRequired(_ keyword: Keyword, _ dependencies: [(String, [String])], _ o: JSONObject) -> Bool {
+        var valid = true
+        for (trigger, names) in dependencies where o.position(of: trigger) != nil {
+            for name in names where o.position(of: name) == nil {
+                valid = false
+                report(
+                    keyword.path.appending(trigger),
+                    "missing property \(JSON.string(name).shortDescription), required when \(JSON.string(trigger).shortDescription) is present")
+                if shortCircuit { return false }
+            }
+        }
+        return valid
     }
 
     /// Whether `n` is an integer multiple of `divisor` (Validation §6.2.1), exactly for integers

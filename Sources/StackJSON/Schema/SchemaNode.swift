@@ -93,10 +93,19 @@ struct TypeMask: OptionSet, Sendable {
 final class Keyword: Sendable {
     let path: JSONPointer
     let kind: Kind
+    /// Whether the keyword applies subschemas (and so is on the recursion path of evaluation).
+    let isApplicator: Bool
 
     init(path: JSONPointer, kind: Kind) {
         self.path = path
         self.kind = kind
+        switch kind {
+        case .ref, .dynamicRef, .allOf, .anyOf, .oneOf, .not, .conditional, .dependentSchemas, .objectMembers,
+            .arrayItems, .contains, .propertyNames, .unevaluatedItems, .unevaluatedProperties:
+            isApplicator = true
+        default:
+            isApplicator = false
+        }
     }
 
     enum Kind: Sendable {

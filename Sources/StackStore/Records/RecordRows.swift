@@ -10,10 +10,12 @@ enum RecordRows {
     /// Decodes a row selected with ``columns`` (starting at column `offset`), with its grants.
     static func decode(_ row: Statement, offset: Int32 = 0) throws -> (rid: Int64, record: Record) {
         let o = offset
-        let permissionsJSON = try JSON(parsing: row.bytes(o + 9))
         var grants: [Grant] = []
-        for (index, element) in (permissionsJSON.arrayValue ?? []).enumerated() {
-            grants.append(try Grant(json: element, index: index))
+        let permissionBytes = row.bytes(o + 9)
+        if permissionBytes != Array("[]".utf8) {
+            for (index, element) in (try JSON(parsing: permissionBytes).arrayValue ?? []).enumerated() {
+                grants.append(try Grant(json: element, index: index))
+            }
         }
         let record = Record(
             id: row.text(o + 1), type: row.text(o + 2), content: try JSON(parsing: row.bytes(o + 3)), version: row.int(o + 4),

@@ -61,7 +61,7 @@ extension Store {
     public func record(_ id: String, includeDeleted: Bool = false, as principal: Principal?) async throws -> Record {
         let readable = AccessRules.readable("r", by: principal)
         let showDeleted = includeDeleted && principal?.isOwner == true
-        let found = try await read { db in
+        let found = try await read(snapshot: false) { db in
             try db.fetchOne(
                 "SELECT \(RecordRows.columns) FROM records r WHERE r.id = ? AND \(readable.sql)"
                     + (showDeleted ? "" : " AND r.deleted_at IS NULL"),

@@ -181,11 +181,13 @@ package final class DatabasePool: Sendable {
     }
 
     /// Runs `body` on a reader connection, in a read transaction (one consistent snapshot).
-    package func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    /// - Parameter snapshot: `false` skips the explicit transaction, for a body that runs a single
+    ///   statement (which SQLite reads from one snapshot anyway).
+    package func read<T: Sendable>(snapshot: Bool = true, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             let job = ReadJob { db in
                 do {
-                    let value = try db.inTransaction(.deferred) { db in try body(db) }
+                    let value = snapshot ? try db.inTransaction(.deferred) { db in try body(db) } : try body(db)
                     continuation.resume(returning: value)
                 } catch {
                     continuation.resume(throwing: error)

@@ -12,6 +12,7 @@ struct Options {
     var data = NSTemporaryDirectory() + "stack-store-bench"
     var seconds = 5.0
     var keep = false
+    var only: String?
 
     init() {
         var args = CommandLine.arguments.dropFirst().makeIterator()
@@ -21,8 +22,9 @@ struct Options {
             case "--data": data = args.next() ?? data
             case "--seconds": seconds = Double(args.next() ?? "") ?? seconds
             case "--keep": keep = true
+            case "--only": only = args.next()
             default:
-                print("usage: StoreBench [--records N] [--data DIR] [--seconds S] [--keep]")
+                print("usage: StoreBench [--records N] [--data DIR] [--seconds S] [--keep] [--only creates|patches|reads|lists]")
                 exit(64)
             }
         }
@@ -131,7 +133,8 @@ func run() async throws {
     await sampleStore.close()
     let ids = sampleIds
 
-    for durability in [Durability.full, .normal] {
+    func wanted(_ phase: String) -> Bool { options.only == nil || options.only == phase }
+    for durability in [Durability.full, .normal] where wanted("creates") {
         for writers in [1, 32] {
             let store = try await Store.open(at: path, configuration: StoreConfiguration(durability: durability))
             let owner = store.ownerPrincipal
@@ -146,19 +149,22 @@ func run() async throws {
     do {
         let store = try await Store.open(at: path, configuration: StoreConfiguration(durability: .full))
         let owner = store.ownerPrincipal
+        if wanted("patches") {
         let rate = try await measure(tasks: 32, seconds: options.seconds) { t, n in
             let id = ids[(t * 7919 + n * 104_729) % ids.count]
             _ = try await store.patchRecord(id, patch: ["priority": .int(n % 5), "seen": .int(n)], as: owner)
         }
         report("patches/s, durability full, 32 writers", "\(Int(rate))")
+        }
 
-        for tasks in [1, 32] {
+        for tasks in [1, 32] where wanted("reads") {
             let reads = try await measure(tasks: tasks, seconds: options.seconds) { t, n in
                 _ = try await store.record(ids[(t * 31 + n * 7907) % ids.count], as: owner)
             }
             report("point reads/s, \(tasks) reader task\(tasks == 1 ? "" : "s")", "\(Int(reads))")
         }
 
+        if wanted("lists") {
         var latencies: [Double] = []
         var cursor: String?
         for _ in 0..<300 {
@@ -183,6 +189,7 @@ func run() async throws {
         report(
             "list page as an entity that can read nothing (permission filter scans)",
             String(format: "p50 %.2f ms, p99 %.2f ms", percentile(latencies, 0.5), percentile(latencies, 0.99)))
+        }
         await store.close()
     }
 
