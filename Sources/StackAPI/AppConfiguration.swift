@@ -36,9 +36,24 @@ import Glibc
 import Darwin
 #endif
 
-/// Unbuffered lines on stderr (one `write(2)` per line, so concurrent lines never interleave).
+import Dispatch
+
+/// Lines on stderr, one `write(2)` per line so lines never interleave, written on a serial queue
+/// of their own so a slow terminal or pipe never blocks a request on the cooperative pool.
 public enum StandardError {
+    private static let queue = DispatchQueue(label: "stack.stderr")
+
+    /// Queues `line` (a newline is added).
     public static func writeLine(_ line: String) {
+        queue.async { writeNow(line) }
+    }
+
+    /// Waits until every queued line is written (call before exiting).
+    public static func flush() {
+        queue.sync {}
+    }
+
+    private static func writeNow(_ line: String) {
         let bytes = Array((line + "\n").utf8)
         bytes.withUnsafeBytes { buffer in
             var offset = 0

@@ -79,6 +79,7 @@ enum Engine {
         app.beginShutdown()
         await server.shutdown(gracePeriod: .seconds(10))
         await store.close()
+        StandardError.flush()
     }
 
     /// Returns the token as `POST /tokens` does: its metadata plus `token`, the secret.

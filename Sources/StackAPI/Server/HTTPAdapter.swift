@@ -1,3 +1,4 @@
+import Dispatch
 import StackHTTP
 import StackStore
 
@@ -22,37 +23,38 @@ extension App {
             headers: request.headers.map { (name: $0.name, value: $0.value) },
             peerAddress: request.peer.host.isEmpty ? "unknown" : request.peer.host,
             body: StreamedRequestBody(request.body))
-        return makeResponse(await handle(apiRequest))
+        return await makeResponse(await handle(apiRequest))
     }
 
-    func makeResponse(_ response: APIResponse) -> Response {
+    func makeResponse(_ response: APIResponse) async -> Response {
         var fields = HTTPFields()
         for header in response.headers { fields.append(name: header.name, value: header.value) }
         let status = HTTPStatus(code: response.status, reasonPhrase: ReasonPhrase.for(response.status))
         if let file = response.file {
             // The blob's bytes go out with sendfile(2) through a region of the same immutable file.
-            if let region = fileRegion(for: file, sha256: response.header("ETag")) {
+            if let region = await fileRegion(for: file, sha256: response.header("ETag")) {
                 file.close()
                 return Response(status: status, headers: fields, body: .file(region))
             }
-            do {
-                let bytes = try file.readAll()
-                file.close()
-                return Response(status: status, headers: fields, body: .bytes(bytes))
-            } catch {
-                configuration.log("error: cannot read an attachment: \(error)")
-                return makeResponse(Problem.internalError.response)
-            }
+            file.close()
+            configuration.log("error: cannot open an attachment's blob")
+            return await makeResponse(Problem.internalError.response)
         }
         return Response(status: status, headers: fields, body: .bytes(response.body))
     }
 
-    private func fileRegion(for file: OpenBlob, sha256 etag: String?) -> FileRegion? {
+    /// A region of the blob's file for `sendfile(2)`, opened off the cooperative pool.
+    private func fileRegion(for file: OpenBlob, sha256 etag: String?) async -> FileRegion? {
         guard let etag, etag.count == 66, let blobs = blobPaths else { return nil }
         let digest = String(etag.dropFirst().dropLast())
         guard let path = try? blobs.path(for: digest) else { return nil }
         let lower = Int(file.offset)
-        return try? FileRegion(path: path, range: lower..<(lower + Int(file.length)))
+        let range = lower..<(lower + Int(file.length))
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(returning: try? FileRegion(path: path, range: range))
+            }
+        }
     }
 }
 
