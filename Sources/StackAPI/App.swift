@@ -113,6 +113,7 @@ public final class App: Sendable {
             if !decision.isAllowed { throw Problem.tooManyRequests(decision) }
         }
         try authorize(route, principal: principal)
+        try ParameterValidation.rejectUnknown(query, known: route.queryParameters, allowPrefix: route.queryPrefix)
 
         var context = RequestContext(
             request: request, path: path, query: query, parameters: parameters, principal: principal, idempotency: nil,

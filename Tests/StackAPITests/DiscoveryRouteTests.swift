@@ -68,6 +68,19 @@ import Testing
             #expect(documented.subtracting(served) == notYetServed)
             let capabilities = WellKnownDocument.capabilitiesServed.map(\.name)
             #expect(!capabilities.contains("query") && !capabilities.contains("changes"))
+            // Every route reads exactly the query parameters the document lists.
+            func resolve(_ parameter: JSON) -> JSON {
+                guard let reference = parameter["$ref"]?.stringValue, let pointer = JSONPointer(String(reference.dropFirst())) else {
+                    return parameter
+                }
+                return pointer.resolve(in: document) ?? .null
+            }
+            for route in stack.app.router.routes {
+                let item = document["paths"]?[route.openAPIPath]
+                let parameters = (item?["parameters"]?.arrayValue ?? []) + (item?[route.method.lowercased()]?["parameters"]?.arrayValue ?? [])
+                let queryNames = Set(parameters.map(resolve).filter { $0["in"] == "query" }.compactMap { $0["name"]?.stringValue })
+                #expect(queryNames == route.queryParameters, "\(route.method) \(route.pattern)")
+            }
             // Every route's access matches the document's security requirement.
             for route in stack.app.router.routes {
                 let operation = document["paths"]?[route.openAPIPath]?[route.method.lowercased()]

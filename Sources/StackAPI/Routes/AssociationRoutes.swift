@@ -5,8 +5,7 @@ import StackStore
 enum AssociationRoutes {
     static var routes: [Route] {
         [
-            Route("GET", "/records/:id/associations", access: .optional) { context in
-                try context.rejectQuery(allowing: ["relation", "direction", "limit", "cursor"])
+            Route("GET", "/records/:id/associations", access: .optional, query: ["relation", "direction", "limit", "cursor"]) { context in
                 let direction = try ParameterValidation.oneOf(
                     "direction", context.query.value("direction"),
                     [("out", AssociationDirection.out), ("in", .in), ("both", .both)], default: .out)
@@ -18,7 +17,6 @@ enum AssociationRoutes {
                 return APIResponse(json: ListBody.json(page.results.map(\.json), nextCursor: page.nextCursor))
             },
             Route("POST", "/records/:id/associations", access: .authenticated, creates: true) { context in
-                try context.rejectQuery()
                 let body = try BodyFields(await context.jsonObjectBody(), allowed: ["targetId", "relation"])
                 let targetId = try body.string("targetId", required: true)!
                 let relation = try body.string("relation", required: true)!
@@ -27,8 +25,7 @@ enum AssociationRoutes {
                     from: context.parameter("id"), relation: relation, to: targetId, as: context.principal, idempotency: stamp)
                 return AssociationRoutes.response(result)
             },
-            Route("DELETE", "/records/:id/associations", access: .authenticated) { context in
-                try context.rejectQuery(allowing: ["targetId", "relation"])
+            Route("DELETE", "/records/:id/associations", access: .authenticated, query: ["targetId", "relation"]) { context in
                 var targetId = try ParameterValidation.nonEmpty("targetId", context.query.value("targetId"))
                 var relation = try ParameterValidation.nonEmpty("relation", context.query.value("relation"))
                 if targetId == nil || relation == nil {

@@ -9,7 +9,6 @@ enum AttachmentRoutes {
             Route("GET", "/attachments/:fileId", access: .optional, handler: download),
             // The store decides owner-only vs unreadable (403 vs 404, SPEC §4).
             Route("DELETE", "/attachments/:fileId", access: .authenticated) { context in
-                try context.rejectQuery()
                 try await context.store.deleteAttachment(context.parameter("fileId"), as: context.principal)
                 return .noContent
             },
@@ -17,7 +16,6 @@ enum AttachmentRoutes {
     }
 
     @Sendable static func upload(_ context: RequestContext) async throws -> APIResponse {
-        try context.rejectQuery()
         let limit = context.app.configuration.maxAttachmentBytes
         // SPEC §3: refuse before reading the body when Content-Length already says it is too big.
         if let declared = context.request.body.declaredLength, declared > limit {
@@ -47,7 +45,6 @@ enum AttachmentRoutes {
     }
 
     @Sendable static func download(_ context: RequestContext) async throws -> APIResponse {
-        try context.rejectQuery()
         let fileId = context.parameter("fileId")
         let attachment = try await context.store.attachment(fileId, as: context.principal)
         let etag = Conditional.attachmentETag(sha256: attachment.sha256)

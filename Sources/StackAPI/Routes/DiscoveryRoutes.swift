@@ -13,7 +13,6 @@ enum DiscoveryRoutes {
     static var routes: [Route] {
         [
             Route("GET", "/.well-known/stack", access: .anonymous) { context in
-                try context.rejectQuery()
                 let app = context.app
                 let document = WellKnownDocument(
                     version: app.configuration.version, ownerEntityId: app.store.ownerEntityId,
@@ -22,7 +21,6 @@ enum DiscoveryRoutes {
                 return APIResponse(json: document.json)
             },
             Route("GET", "/health", access: .anonymous) { context in
-                try context.rejectQuery()
                 let database = await context.store.isDatabaseHealthy()
                 let blobs = await isWritable(context.store.blobDirectory)
                 if database && blobs { return APIResponse(json: ["status": "ok"]) }
@@ -36,7 +34,6 @@ enum DiscoveryRoutes {
                 return response
             },
             Route("GET", "/openapi.json", access: .anonymous) { context in
-                try context.rejectQuery()
                 return APIResponse(status: 200, headers: [("Content-Type", MediaTypes.json)], body: OpenAPIDocument.bytes)
             },
         ]
@@ -49,12 +46,5 @@ enum DiscoveryRoutes {
                 continuation.resume(returning: access(path, W_OK) == 0)
             }
         }
-    }
-}
-
-extension RequestContext {
-    /// Refuses every query parameter not listed (SPEC §5: unknown parameters → 400).
-    func rejectQuery(allowing names: Set<String> = []) throws(Problem) {
-        try ParameterValidation.rejectUnknown(query, known: names)
     }
 }

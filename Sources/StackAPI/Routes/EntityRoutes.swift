@@ -6,12 +6,10 @@ enum EntityRoutes {
     static var routes: [Route] {
         [
             Route("GET", "/entity", access: .authenticated) { context in
-                try context.rejectQuery()
                 let record = try await context.store.ownerEntity(as: context.principal)
                 return RecordResponses.conditionalGet(record, context: context)
             },
             Route("PATCH", "/entity", access: .owner) { context in
-                try context.rejectQuery()
                 let patch = try await context.jsonBody(allowMergePatch: true)
                 let ifMatch = try await context.ifMatchVersion {
                     try await context.store.ownerEntity(as: context.principal).version

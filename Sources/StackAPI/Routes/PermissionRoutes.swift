@@ -6,7 +6,6 @@ enum PermissionRoutes {
     static var routes: [Route] {
         [
             Route("GET", "/records/:id/permissions", access: .optional) { context in
-                try context.rejectQuery()
                 let record = try await context.store.record(context.parameter("id"), as: context.principal)
                 // SPEC §4: non-owners see permissions only on records they created.
                 guard let permissions = record.permissions else {
@@ -18,7 +17,6 @@ enum PermissionRoutes {
             },
             // The store decides owner-only vs unreadable (403 vs 404, SPEC §4).
             Route("PUT", "/records/:id/permissions", access: .authenticated) { context in
-                try context.rejectQuery()
                 let id = context.parameter("id")
                 let body = try await context.jsonBody()
                 guard let principal = context.principal, principal.isOwner else {

@@ -5,7 +5,7 @@ import StackStore
 enum RecordRoutes {
     static var routes: [Route] {
         [
-            Route("GET", "/records", access: .optional, handler: list),
+            Route("GET", "/records", access: .optional, query: RecordListParameters.names, queryPrefix: "content.", handler: list),
             Route("POST", "/records", access: .authenticated, creates: true, handler: create),
             // SPEC §5: `query` is reserved; the route exists so the path never reads as a record,
             // and answers 404 until the `query` capability is live.
@@ -14,9 +14,9 @@ enum RecordRoutes {
                 problem.detail = "Queries are not supported by this server yet; see capabilities in /.well-known/stack."
                 throw problem
             },
-            Route("GET", "/records/:id", access: .optional, handler: get),
+            Route("GET", "/records/:id", access: .optional, query: ["includeDeleted"], handler: get),
             Route("PATCH", "/records/:id", access: .authenticated, handler: patch),
-            Route("DELETE", "/records/:id", access: .authenticated, handler: delete),
+            Route("DELETE", "/records/:id", access: .authenticated, query: ["hard"], handler: delete),
         ]
     }
 
@@ -34,7 +34,6 @@ enum RecordRoutes {
     }
 
     @Sendable static func create(_ context: RequestContext) async throws -> APIResponse {
-        try context.rejectQuery()
         let body = try BodyFields(await context.jsonObjectBody(), allowed: ["type", "content", "permissions", "id"])
         let type = try body.string("type", required: true)!
         let content = try body.objectMember("content", required: true)!
@@ -55,14 +54,12 @@ enum RecordRoutes {
     }
 
     @Sendable static func get(_ context: RequestContext) async throws -> APIResponse {
-        try context.rejectQuery(allowing: ["includeDeleted"])
         let includeDeleted = try ParameterValidation.boolean("includeDeleted", context.query.value("includeDeleted"))
         let record = try await context.store.record(context.parameter("id"), includeDeleted: includeDeleted, as: context.principal)
         return RecordResponses.conditionalGet(record, context: context)
     }
 
     @Sendable static func patch(_ context: RequestContext) async throws -> APIResponse {
-        try context.rejectQuery()
         let id = context.parameter("id")
         let patch = try await context.jsonBody(allowMergePatch: true)
         let ifMatch = try await context.ifMatchVersion {
@@ -78,7 +75,6 @@ enum RecordRoutes {
     }
 
     @Sendable static func delete(_ context: RequestContext) async throws -> APIResponse {
-        try context.rejectQuery(allowing: ["hard"])
         let id = context.parameter("id")
         let hard = try ParameterValidation.boolean("hard", context.query.value("hard"))
         let ifMatch = try await context.ifMatchVersion {

@@ -5,8 +5,7 @@ import StackStore
 enum TokenRoutes {
     static var routes: [Route] {
         [
-            Route("GET", "/tokens", access: .owner) { context in
-                try context.rejectQuery(allowing: ["limit", "cursor"])
+            Route("GET", "/tokens", access: .owner, query: ["limit", "cursor"]) { context in
                 let limit = try ParameterValidation.limit(context.query.value("limit"))
                 let cursor = try ParameterValidation.nonEmpty("cursor", context.query.value("cursor"))
                 let tokens = try await context.store.listTokens(as: context.principal).sorted { $0.id < $1.id }
@@ -14,7 +13,6 @@ enum TokenRoutes {
                 return APIResponse(json: ListBody.json(page.items.map(\.json), nextCursor: page.nextCursor))
             },
             Route("POST", "/tokens", access: .owner, creates: true) { context in
-                try context.rejectQuery()
                 let body = try BodyFields(await context.jsonObjectBody(), allowed: ["name", "entityId", "grants", "expiresAt"])
                 let name = try body.string("name", required: true)!
                 var createGrants: [String] = []
@@ -46,7 +44,6 @@ enum TokenRoutes {
                 return response
             },
             Route("DELETE", "/tokens/:id", access: .owner) { context in
-                try context.rejectQuery()
                 try await context.store.revokeToken(context.parameter("id"), as: context.principal)
                 return .noContent
             },

@@ -5,8 +5,7 @@ import StackStore
 enum TypeRoutes {
     static var routes: [Route] {
         [
-            Route("GET", "/types", access: .anonymous) { context in
-                try context.rejectQuery(allowing: ["limit", "cursor"])
+            Route("GET", "/types", access: .anonymous, query: ["limit", "cursor"]) { context in
                 let limit = try ParameterValidation.limit(context.query.value("limit"))
                 let cursor = try ParameterValidation.nonEmpty("cursor", context.query.value("cursor"))
                 let all = try await context.store.listTypes().sorted { $0.id < $1.id }
@@ -14,11 +13,9 @@ enum TypeRoutes {
                 return APIResponse(json: ListBody.json(page.items.map(\.json), nextCursor: page.nextCursor))
             },
             Route("GET", "/types/:id", access: .anonymous) { context in
-                try context.rejectQuery()
                 return APIResponse(json: try await context.store.type(context.parameter("id")).json)
             },
             Route("POST", "/types", access: .owner, creates: true) { context in
-                try context.rejectQuery()
                 let body = try BodyFields(
                     await context.jsonObjectBody(), allowed: ["id", "name", "description", "schema", "indexes"])
                 let id = try body.string("id", required: true)!

@@ -5,8 +5,7 @@ import StackStore
 enum VersionRoutes {
     static var routes: [Route] {
         [
-            Route("GET", "/records/:id/versions", access: .optional) { context in
-                try context.rejectQuery(allowing: ["limit", "cursor", "includeDeleted"])
+            Route("GET", "/records/:id/versions", access: .optional, query: ["limit", "cursor", "includeDeleted"]) { context in
                 let page = try await context.store.versions(
                     of: context.parameter("id"), limit: ParameterValidation.limit(context.query.value("limit")),
                     cursor: ParameterValidation.nonEmpty("cursor", context.query.value("cursor")),
@@ -14,8 +13,7 @@ enum VersionRoutes {
                     as: context.principal)
                 return APIResponse(json: ListBody.json(page.results.map(\.json), nextCursor: page.nextCursor))
             },
-            Route("GET", "/records/:id/versions/:version", access: .optional) { context in
-                try context.rejectQuery(allowing: ["includeDeleted"])
+            Route("GET", "/records/:id/versions/:version", access: .optional, query: ["includeDeleted"]) { context in
                 let version = try await context.store.version(
                     context.positiveInteger("version"), of: context.parameter("id"),
                     includeDeleted: ParameterValidation.boolean("includeDeleted", context.query.value("includeDeleted")),
@@ -23,7 +21,6 @@ enum VersionRoutes {
                 return APIResponse(json: version.json)
             },
             Route("POST", "/records/:id/restore/:version", access: .authenticated) { context in
-                try context.rejectQuery()
                 let id = context.parameter("id")
                 let number = try context.positiveInteger("version")
                 let ifMatch = try await context.ifMatchVersion {

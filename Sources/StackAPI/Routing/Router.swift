@@ -20,6 +20,10 @@ public struct Route: Sendable {
     public var access: RouteAccess
     /// Whether `Idempotency-Key` applies (POSTs that create something, SPEC §2).
     public var isCreating: Bool
+    /// The query parameters the route reads; any other is 400 (SPEC §5).
+    public var queryParameters: Set<String>
+    /// A prefix of further accepted parameter names (`content.` on `GET /records`).
+    public var queryPrefix: String?
     public var handler: Handler
 
     let segments: [Segment]
@@ -29,11 +33,16 @@ public struct Route: Sendable {
         case parameter(String)
     }
 
-    public init(_ method: String, _ pattern: String, access: RouteAccess, creates: Bool = false, handler: @escaping Handler) {
+    public init(
+        _ method: String, _ pattern: String, access: RouteAccess, creates: Bool = false, query: Set<String> = [],
+        queryPrefix: String? = nil, handler: @escaping Handler
+    ) {
         self.method = method
         self.pattern = pattern
         self.access = access
         self.isCreating = creates
+        self.queryParameters = query
+        self.queryPrefix = queryPrefix
         self.handler = handler
         self.segments = pattern.split(separator: "/").map { part in
             part.hasPrefix(":") ? .parameter(String(part.dropFirst())) : .literal(String(part))
