@@ -40,6 +40,9 @@ struct ServeCommand: Command {
         for (name, variable) in [("host", "STACK_HOST"), ("port", "STACK_PORT")] where arguments.values[name] == nil {
             if let value = environment[variable], !value.isEmpty { arguments.values[name] = value }
         }
+        if arguments.values["port"] == environment["STACK_PORT"], let port = environment["STACK_PORT"], Int(port) == nil {
+            throw .usage("STACK_PORT must be a port number from 0 to 65535, not '\(port)'", command: "serve")
+        }
         var options = ServeOptions(dataDirectory: DataDirectory.resolve(arguments, environment: environment))
         if let host = arguments.value("host") {
             guard !host.isEmpty else { throw .usage("--host must not be empty", command: "serve") }
