@@ -23,6 +23,7 @@ public final class App: Sendable {
     let ownerRateLimiter: RateLimiter?
     let authFailures: RateLimiter
     let idempotency = IdempotencyGate()
+    let principals: PrincipalCache
     /// Where blobs live, to send attachments with `sendfile(2)`.
     let blobPaths: BlobStore?
     private let shuttingDown = Atomic<Bool>(false)
@@ -35,6 +36,7 @@ public final class App: Sendable {
         self.ownerRateLimiter = configuration.ownerRateLimitPerMinute.map { RateLimiter(perMinute: $0) }
         self.authFailures = RateLimiter(perMinute: configuration.authFailuresPerMinute)
         self.blobPaths = try? BlobStore(dataDirectory: store.directory)
+        self.principals = PrincipalCache(lifetime: configuration.tokenCacheSeconds)
     }
 
     /// Every route of SPEC §3 this server serves.
@@ -42,6 +44,11 @@ public final class App: Sendable {
         DiscoveryRoutes.routes + RecordRoutes.routes + VersionRoutes.routes + PermissionRoutes.routes
             + AssociationRoutes.routes + TypeRoutes.routes + AttachmentRoutes.routes + EntityRoutes.routes
             + TokenRoutes.routes
+    }
+
+    /// Forgets cached token answers; called after anything that revokes tokens.
+    func tokensChanged() {
+        principals.removeAll()
     }
 
     /// From now on, answer 503 (SPEC §6: shutting down).
@@ -140,7 +147,11 @@ public final class App: Sendable {
         }
         var principal: Principal?
         if case .bearer(let secret) = credential {
+            if let cached = principals.principal(for: secret) {
+                return cached
+            }
             principal = try await store.authenticate(secret: secret)
+            if let principal { principals.store(principal, for: secret) }
         }
         guard let principal else {
             _ = authFailures.acquire(request.peerAddress)

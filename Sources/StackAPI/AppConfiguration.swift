@@ -12,13 +12,16 @@ public struct AppConfiguration: Sendable {
     public var ownerRateLimitPerMinute: Int?
     /// Failed authentications per minute per address before 429 (10).
     public var authFailuresPerMinute: Int
+    /// How long a token's authentication is reused, in seconds (0 turns the cache off). API
+    /// revocations clear it at once; other revocations and expiries take effect within this time.
+    public var tokenCacheSeconds: Double
     /// Where access-log and error lines go; stderr by default.
     public var log: @Sendable (String) -> Void
 
     public init(
         version: String = "0.1.0", maxJSONBytes: Int = 1 << 20, maxAttachmentBytes: Int = 100 << 20,
         rateLimitPerMinute: Int = 600, ownerRateLimitPerMinute: Int? = nil, authFailuresPerMinute: Int = 10,
-        log: @escaping @Sendable (String) -> Void = StandardError.writeLine
+        tokenCacheSeconds: Double = 1, log: @escaping @Sendable (String) -> Void = StandardError.writeLine
     ) {
         self.version = version
         self.maxJSONBytes = maxJSONBytes
@@ -26,6 +29,7 @@ public struct AppConfiguration: Sendable {
         self.rateLimitPerMinute = rateLimitPerMinute
         self.ownerRateLimitPerMinute = ownerRateLimitPerMinute
         self.authFailuresPerMinute = authFailuresPerMinute
+        self.tokenCacheSeconds = tokenCacheSeconds
         self.log = log
     }
 }

@@ -1,3 +1,4 @@
+import StackStore
 import Testing
 
 @testable import StackAPI
@@ -54,5 +55,22 @@ import Testing
         _ = limiter.acquire("c", now: 100)  // prunes "a", full again by now
         #expect(!limiter.acquire("b", now: 100).isAllowed)
         #expect(limiter.acquire("a", now: 100).isAllowed)
+    }
+}
+
+@Suite struct PrincipalCacheTests {
+    @Test func entriesExpire_andCanBeCleared() {
+        let cache = PrincipalCache(lifetime: 1)
+        let principal = Principal(entityId: "e", isOwner: false)
+        #expect(cache.principal(for: "stk_a", now: 0) == nil)
+        cache.store(principal, for: "stk_a", now: 10)
+        #expect(cache.principal(for: "stk_a", now: 10.5) == principal)
+        #expect(cache.principal(for: "stk_a", now: 11) == nil)
+        cache.store(principal, for: "stk_a", now: 20)
+        cache.removeAll()
+        #expect(cache.principal(for: "stk_a", now: 20) == nil)
+        let off = PrincipalCache(lifetime: 0)
+        off.store(principal, for: "stk_a", now: 0)
+        #expect(off.principal(for: "stk_a", now: 0) == nil)
     }
 }

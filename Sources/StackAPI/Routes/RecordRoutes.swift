@@ -82,6 +82,8 @@ enum RecordRoutes {
         }
         if hard {
             try await context.store.hardDeleteRecord(id, ifMatch: ifMatch, as: context.principal)
+            // Erasing an entity revokes its tokens.
+            context.app.tokensChanged()
         } else {
             try await context.store.deleteRecord(id, ifMatch: ifMatch, as: context.principal)
         }

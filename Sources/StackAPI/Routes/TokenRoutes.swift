@@ -45,6 +45,7 @@ enum TokenRoutes {
             },
             Route("DELETE", "/tokens/:id", access: .owner) { context in
                 try await context.store.revokeToken(context.parameter("id"), as: context.principal)
+                context.app.tokensChanged()
                 return .noContent
             },
         ]
