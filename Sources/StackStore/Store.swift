@@ -1,6 +1,5 @@
 import Foundation
 import StackJSON
-import Synchronization
 
 /// The Stack engine: records, versions, types, permissions, associations, tokens, attachments and
 /// the change log over one SQLite database and a blob folder. Every operation takes "who is
@@ -23,11 +22,11 @@ public final class Store: Sendable {
     let pool: DatabasePool
     let types: TypeRegistry
     let notifier: ChangeNotifier
-    let tokenUsage = Mutex<[String: Int64]>([:])
-    let isClosed = Mutex(false)
+    let tokenUsage = Locked<[String: Int64]>([:])
+    let isClosed = Locked(false)
     let blobs: BlobStore
     /// Uploads between their blob's rename and their row's commit (see `finishUpload`).
-    let blobGuard = Mutex(0)
+    let blobGuard = Locked(0)
 
     static let databaseFileName = "stack.db"
     static let blobFolderName = "blobs"

@@ -45,6 +45,24 @@ import Testing
         }
     }
 
+    @Test func bulkCreateIsAllOrNothing() async throws {
+        try await withStack { s in
+            try await s.registerType()
+            let made = try await s.store.createRecords((0..<300).map { NewRecord(type: "note", content: ["i": .int($0)]) }, as: s.owner)
+            #expect(made.count == 300)
+            #expect(Set(made.map(\.id)).count == 300)
+            #expect(try await s.store.record(made[299].id, as: s.owner).content == ["i": 299])
+            let duplicate = await storeError {
+                _ = try await s.store.createRecords(
+                    [NewRecord(type: "note", content: [:], id: "dup"), NewRecord(type: "note", content: [:], id: "dup")], as: s.owner)
+            }
+            #expect(duplicate?.isConflict == true)
+            #expect(await storeError { _ = try await s.store.record("dup", as: s.owner) }?.isNotFound == true)
+            let changes = try await s.store.changes(since: 0, limit: 1000, as: s.owner)
+            #expect(changes.results.filter { $0.type == "note" }.count == 300)
+        }
+    }
+
     @Test func unknownTypeAndNonObjectContentAreRejected() async throws {
         try await withStack { s in
             let unknown = await storeError { _ = try await s.store.createRecord(NewRecord(type: "nope", content: [:]), as: s.owner) }
@@ -53,6 +71,33 @@ import Testing
             let notObject = await storeError { _ = try await s.store.createRecord(NewRecord(type: "note", content: [1, 2]), as: s.owner) }
             guard case .invalidContent(let errors) = notObject else { Issue.record("expected invalidContent"); return }
             #expect(!errors.isEmpty)
+        }
+    }
+
+    @Test func contentIsValidatedAgainstTheTypeSchemaWithFormatAssertion() async throws {
+        try await withStack { s in
+            try await s.registerType(
+                "task",
+                schema: [
+                    "type": "object", "required": ["title"],
+                    "properties": ["title": ["type": "string"], "due": ["type": "string", "format": "date"]],
+                ])
+            let missing = await storeError { _ = try await s.store.createRecord(NewRecord(type: "task", content: ["x": 1]), as: s.owner) }
+            guard case .invalidContent(let errors) = missing else { Issue.record("expected invalidContent"); return }
+            #expect(errors.contains { $0.message.contains("title") })
+            let badDate = await storeError {
+                _ = try await s.store.createRecord(NewRecord(type: "task", content: ["title": "t", "due": "tomorrow"]), as: s.owner)
+            }
+            guard case .invalidContent(let dateErrors) = badDate else { Issue.record("expected invalidContent (format)"); return }
+            #expect(dateErrors.first?.instancePath == JSONPointer(tokens: ["due"]))
+            let ok = try await s.store.createRecord(NewRecord(type: "task", content: ["title": "t", "due": "2026-11-22"]), as: s.owner)
+            // A patch whose result breaks the schema is refused and changes nothing.
+            let broken = await storeError { _ = try await s.store.patchRecord(ok.id, patch: ["title": nil], as: s.owner) }
+            guard case .invalidContent = broken else { Issue.record("expected invalidContent on patch"); return }
+            #expect(try await s.store.record(ok.id, as: s.owner).version == 1)
+            // Built-in types validate too: an entity needs a name.
+            let entity = await storeError { _ = try await s.store.createRecord(NewRecord(type: "entity", content: [:]), as: s.owner) }
+            guard case .invalidContent = entity else { Issue.record("expected invalidContent for entity"); return }
         }
     }
 

@@ -124,8 +124,10 @@ import Testing
                 let error = await storeError { _ = try await s.store.registerType(NewType(id: bad, schema: true), as: s.owner) }
                 #expect(error?.isInvalidRequest == true, "\(bad)")
             }
-            let schema = await storeError { _ = try await s.store.registerType(NewType(id: "x", schema: 5), as: s.owner) }
-            guard case .invalidSchema = schema else { Issue.record("expected invalidSchema"); return }
+            for bad: JSON in [5, ["type": 5], ["$ref": "https://example.com/remote.json"]] {
+                let schema = await storeError { _ = try await s.store.registerType(NewType(id: "x", schema: bad), as: s.owner) }
+                guard case .invalidSchema = schema else { Issue.record("expected invalidSchema for \(bad)"); return }
+            }
             let e = try await s.entity("E")
             #expect(await storeError { _ = try await s.store.registerType(NewType(id: "x", schema: true), as: e) }?.isForbidden == true)
             #expect(await storeError { _ = try await s.store.registerType(NewType(id: "x", schema: true), as: nil) } == .unauthorized)

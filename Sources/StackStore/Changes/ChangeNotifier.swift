@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Wakes tasks waiting for change events newer than a `seq` (the SSE stream blocks on it).
 final class ChangeNotifier: Sendable {
@@ -12,9 +11,9 @@ final class ChangeNotifier: Sendable {
         var cancelled: Set<UInt64> = []
     }
 
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
-    init(latest: Int64) { state = Mutex(State(latest: latest)) }
+    init(latest: Int64) { state = Locked(State(latest: latest)) }
 
     var latest: Int64 { state.withLock { $0.latest } }
 

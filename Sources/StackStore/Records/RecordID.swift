@@ -1,10 +1,9 @@
-import Synchronization
 
 /// Record ids (SPEC §1, §3 Records): server-made ids sort by creation time; client ids are checked
 /// against the SPEC's pattern.
 public enum RecordID {
     private static let alphabet: [UInt8] = Array("0123456789abcdefghjkmnpqrstvwxyz".utf8)
-    private static let state = Mutex<(millis: Int64, random: (UInt64, UInt16))>((0, (0, 0)))
+    private static let state = Locked<(millis: Int64, random: (UInt64, UInt16))>((0, (0, 0)))
 
     /// A new 26-character id: 48-bit millisecond timestamp then 80 random bits, in lowercase
     /// Crockford base32, whose ASCII order is numeric order — so ids sort by creation time. Within

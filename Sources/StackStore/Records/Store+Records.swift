@@ -13,6 +13,48 @@ extension Store {
     public func createRecord(
         _ input: NewRecord, as principal: Principal?, idempotency: IdempotencyStamp<Record>? = nil
     ) async throws -> Record {
+        let (record, contentText) = try prepareNewRecord(input, as: principal, at: .now())
+        let owner = ownerEntityId
+        let lifetime = configuration.idempotencyLifetimeMilliseconds
+        let checkID = input.id != nil
+        let seq = try await write { db -> Int64 in
+            let seq = try Store.insertNewRecord(record, contentText: contentText, checkID: checkID, ownerEntityId: owner, db: db)
+            if let idempotency {
+                try IdempotencyRows.insert(idempotency, result: record, now: record.createdAt, lifetime: lifetime, db: db)
+            }
+            return seq
+        }
+        notifier.advance(to: seq)
+        return record
+    }
+
+    /// Creates many records in one transaction: all of them or none (for imports and bulk
+    /// loads). Each is checked exactly as ``createRecord(_:as:idempotency:)`` checks it.
+    /// - Throws: the first record's error; nothing is written then.
+    public func createRecords(_ inputs: [NewRecord], as principal: Principal?) async throws -> [Record] {
+        let now = Timestamp.now()
+        var prepared: [(Record, String, Bool)] = []
+        prepared.reserveCapacity(inputs.count)
+        for input in inputs {
+            let (record, text) = try prepareNewRecord(input, as: principal, at: now)
+            prepared.append((record, text, input.id != nil))
+        }
+        let batch = prepared
+        let owner = ownerEntityId
+        let seq = try await write { db -> Int64 in
+            var seq: Int64 = 0
+            for (record, text, checkID) in batch {
+                seq = try Store.insertNewRecord(record, contentText: text, checkID: checkID, ownerEntityId: owner, db: db)
+            }
+            return seq
+        }
+        notifier.advance(to: seq)
+        return prepared.map(\.0)
+    }
+
+    /// SPEC §3/§4 checks of a new record, done before the write: principal, type, create grant,
+    /// permissions (owner only), client id, content. Returns the record and its serialized content.
+    private func prepareNewRecord(_ input: NewRecord, as principal: Principal?, at now: Timestamp) throws -> (Record, String) {
         guard let principal else { throw StoreError.unauthorized }
         guard types.entry(input.type) != nil else { throw StoreError.unknownType(input.type) }
         // SPEC §4: create needs the token's create grant; entity and group records are the owner's.
@@ -27,32 +69,29 @@ extension Store {
                 "the id must match ^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$ and not be \"query\"")
         }
         try types.validate(input.content, type: input.type)
-        let now = Timestamp.now()
-        let clientID = input.id
         let record = Record(
             id: input.id ?? RecordID.generate(at: now), type: input.type, content: input.content, version: 1, createdAt: now,
             updatedAt: now, createdBy: principal.entityId, deletedAt: nil, permissions: input.permissions ?? [])
-        let contentText = input.content.serializedString()
-        let owner = ownerEntityId
-        let lifetime = configuration.idempotencyLifetimeMilliseconds
-        let seq = try await write { db -> Int64 in
-            if clientID != nil, try db.exists("SELECT 1 FROM records WHERE id = ?", [record.id]) {
-                throw StoreError.conflict("a record with id \"\(record.id)\" exists")
-            }
-            let rid = try RecordRows.insert(record, contentText: contentText, db: db)
-            try RecordRows.insertVersion(
-                rid: rid, version: 1, contentText: contentText, at: now, by: record.createdBy, operation: .create, db: db)
-            try RecordRows.writeGrants(rid: rid, grants: record.permissions ?? [], replacing: false, db: db)
-            try RecordRows.syncGroupMembers(rid: rid, record: record, ownerEntityId: owner, db: db)
-            try RecordRows.recordFileReferences(rid: rid, content: record.content, db: db)
-            let seq = try RecordRows.appendChange(rid: rid, record: record, operation: .create, at: now, db: db)
-            if let idempotency {
-                try IdempotencyRows.insert(idempotency, result: record, now: now, lifetime: lifetime, db: db)
-            }
-            return seq
+        return (record, input.content.serializedString())
+    }
+
+    /// Inserts a new record's rows (current state, version 1, grants, group members, file
+    /// references, the `create` event); returns the event's `seq`.
+    static func insertNewRecord(
+        _ record: Record, contentText: String, checkID: Bool, ownerEntityId: String, db: Database
+    ) throws -> Int64 {
+        if checkID, try db.exists("SELECT 1 FROM records WHERE id = ?", [record.id]) {
+            throw StoreError.conflict("a record with id \"\(record.id)\" exists")
         }
-        notifier.advance(to: seq)
-        return record
+        let rid = try RecordRows.insert(record, contentText: contentText, db: db)
+        try RecordRows.insertVersion(
+            rid: rid, version: 1, contentText: contentText, at: record.createdAt, by: record.createdBy, operation: .create, db: db)
+        if let grants = record.permissions, !grants.isEmpty {
+            try RecordRows.writeGrants(rid: rid, grants: grants, replacing: false, db: db)
+        }
+        try RecordRows.syncGroupMembers(rid: rid, record: record, ownerEntityId: ownerEntityId, db: db)
+        try RecordRows.recordFileReferences(rid: rid, content: record.content, db: db)
+        return try RecordRows.appendChange(rid: rid, record: record, operation: .create, at: record.createdAt, db: db)
     }
 
     /// The record `id` as `principal` may see it (SPEC §3 `GET /records/:id`).

@@ -1,6 +1,5 @@
 import CSQLite
 import Foundation
-import Synchronization
 
 /// A SQLite database in WAL mode: one writer connection on a thread of its own, and a pool of
 /// read-only connections on threads of their own, so reads never wait for writes and no blocking
@@ -17,9 +16,9 @@ package final class DatabasePool: Sendable {
     private let writerQueue = JobQueue<WriteJob>()
     private let readerQueue = JobQueue<ReadJob>()
     /// Set once `close()` starts.
-    private let closed = Mutex(false)
+    private let closed = Locked(false)
     /// Reader threads still running, and who waits for them to end.
-    private let readerThreads = Mutex<(running: Int, waiter: CheckedContinuation<Void, Never>?)>((0, nil))
+    private let readerThreads = Locked<(running: Int, waiter: CheckedContinuation<Void, Never>?)>((0, nil))
 
     private init(path: String, configuration: DatabaseConfiguration) {
         self.path = path

@@ -1,5 +1,4 @@
 import StackJSON
-import Synchronization
 
 /// The registered types with their compiled schemas, loaded at open and cached: types cannot be
 /// replaced or removed, so an entry never goes stale.
@@ -9,7 +8,7 @@ final class TypeRegistry: Sendable {
         let schema: JSONSchema
     }
 
-    private let entries = Mutex<[String: Entry]>([:])
+    private let entries = Locked<[String: Entry]>([:])
 
     /// Compiles `schema` the way record content is validated: format assertion on, no remote `$ref`.
     static func compile(_ schema: JSON) throws(StoreError) -> JSONSchema {
