@@ -116,6 +116,7 @@ import Testing
             try (lines.dropLast().joined(separator: "\n") + "\n").write(toFile: cut, atomically: true, encoding: .utf8)
             let target = scratch.path + "/target"
             await #expect(throws: MaintenanceError.self) { _ = try await Maintenance.importStack(from: cut, into: target) }
+            #expect(!Store.exists(at: target))
             // Nothing was committed: the same directory still takes the whole file.
             _ = try await Maintenance.importStack(from: file, into: target)
             let foreign = scratch.path + "/foreign.jsonl"

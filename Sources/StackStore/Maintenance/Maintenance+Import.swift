@@ -29,6 +29,19 @@ extension Maintenance {
         let owner = try string(header, "ownerEntityId", line: 1)
         try FileManager.default.createDirectory(
             atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let databaseExisted = FileManager.default.fileExists(atPath: databasePath(dataDirectory))
+        do {
+            return try importLines(reader, owner: owner, into: dataDirectory)
+        } catch {
+            // A database this import created and could not fill must not pass for a stack.
+            if !databaseExisted {
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: databasePath(dataDirectory) + suffix) }
+            }
+            throw error
+        }
+    }
+
+    private static func importLines(_ reader: LineReader, owner: String, into dataDirectory: String) throws -> TransferSummary {
         let blobs = try BlobStore(dataDirectory: dataDirectory)
         let db = try Database(path: databasePath(dataDirectory), mode: .create, busyTimeoutMilliseconds: 10_000)
         guard try db.pragmaText("journal_mode = WAL")?.lowercased() == "wal" else {
