@@ -127,6 +127,29 @@ import Testing
         }
     }
 
+    @Test func aBlobLargerThanOneReadChunk_survivesExportAndImport_andACorruptOneFailsTheExport() async throws {
+        try await withStack { s in
+            // 256 KiB chunks: 700_001 bytes spans three, and is not a multiple of 3 (base64 groups).
+            let bytes = (0..<700_001).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 9) }
+            let big = try await upload(bytes, s)
+            let scratch = TemporaryDirectory()
+            defer { scratch.remove() }
+            let file = scratch.path + "/big.jsonl"
+            _ = try await Maintenance.export(dataDirectory: s.directory.path, to: file)
+            _ = try await Maintenance.importStack(from: file, into: scratch.path + "/restored")
+            let restored = try await Store.open(at: scratch.path + "/restored")
+            #expect(try await restored.openAttachment(big.fileId, as: restored.ownerPrincipal).file.readAll() == bytes)
+            await restored.close()
+
+            try Data("short".utf8).write(to: URL(fileURLWithPath: try s.store.blobs.path(for: big.sha256)))
+            await #expect(throws: MaintenanceError.self) {
+                _ = try await Maintenance.export(dataDirectory: s.directory.path, to: scratch.path + "/bad.jsonl")
+            }
+            #expect(!FileManager.default.fileExists(atPath: scratch.path + "/bad.jsonl"))
+            #expect(!FileManager.default.fileExists(atPath: scratch.path + "/bad.jsonl.partial"))
+        }
+    }
+
     @Test func backupWhileWritesContinue_opensAndChecksClean() async throws {
         try await withStack { s in
             let populated = try await populate(s)

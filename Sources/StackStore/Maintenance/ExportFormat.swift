@@ -45,8 +45,20 @@ final class LineWriter {
         if buffer.count >= 1 << 16 { try flush() }
     }
 
-    func flush() throws {
-        try buffer.withUnsafeBytes { try BlobFileIO.writeAll(fd, $0, path: path) }
+    /// Appends bytes as they are (part of a line the caller assembles).
+    func writeRaw<Bytes: Sequence>(_ bytes: Bytes) throws(BlobStoreError) where Bytes.Element == UInt8 {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 16 { try flush() }
+    }
+
+    func flush() throws(BlobStoreError) {
+        let fd = fd
+        let path = path
+        var failure: BlobStoreError?
+        buffer.withUnsafeBytes { bytes in
+            do throws(BlobStoreError) { try BlobFileIO.writeAll(fd, bytes, path: path) } catch { failure = error }
+        }
+        if let failure { throw failure }
         buffer.removeAll(keepingCapacity: true)
     }
 }
