@@ -195,6 +195,14 @@ import Testing
             try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: false)
             _ = try await Maintenance.backup(dataDirectory: s.directory.path, to: empty)
             #expect(Store.exists(at: empty))
+            // A failed backup leaves no half copy behind.
+            let broken = scratch.path + "/broken"
+            try FileManager.default.createDirectory(atPath: broken, withIntermediateDirectories: false)
+            try Data(repeating: 7, count: 4096).write(to: URL(fileURLWithPath: broken + "/stack.db"))
+            await #expect(throws: (any Error).self) {
+                _ = try await Maintenance.backup(dataDirectory: broken, to: scratch.path + "/never")
+            }
+            #expect(!FileManager.default.fileExists(atPath: scratch.path + "/never"))
         }
     }
 

@@ -35,13 +35,31 @@ extension Maintenance {
     static func backupBlocking(dataDirectory: String, to destination: String) throws -> BackupSummary {
         let files = FileManager.default
         var isDirectory: ObjCBool = false
-        if files.fileExists(atPath: destination, isDirectory: &isDirectory) {
+        let existed = files.fileExists(atPath: destination, isDirectory: &isDirectory)
+        if existed {
             guard isDirectory.boolValue, (try files.contentsOfDirectory(atPath: destination)).isEmpty else {
                 throw MaintenanceError.destinationNotEmpty(destination)
             }
         } else {
             try files.createDirectory(atPath: destination, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         }
+        do {
+            return try copyStack(dataDirectory: dataDirectory, to: destination)
+        } catch {
+            // Leave no half backup behind: DEST as it was (absent, or empty).
+            if existed {
+                for name in (try? files.contentsOfDirectory(atPath: destination)) ?? [] {
+                    try? files.removeItem(atPath: (destination as NSString).appendingPathComponent(name))
+                }
+            } else {
+                try? files.removeItem(atPath: destination)
+            }
+            throw error
+        }
+    }
+
+    private static func copyStack(dataDirectory: String, to destination: String) throws -> BackupSummary {
+        let files = FileManager.default
         let source = try openExisting(dataDirectory)
         guard try ownerEntityId(source) != nil else { throw MaintenanceError.noStack(dataDirectory) }
         let copyPath = databasePath(destination)
@@ -68,6 +86,12 @@ extension Maintenance {
                 }
             }
         }
+        // Make the new names durable, not only the bytes.
+        for prefix in Set(sizes.keys.map { String($0.prefix(2)) }) {
+            try BlobFileIO.fsyncDirectory(targetBlobs.blobsDirectory + "/" + prefix)
+        }
+        try BlobFileIO.fsyncDirectory(targetBlobs.blobsDirectory)
+        try BlobFileIO.fsyncDirectory(destination)
         return BackupSummary(attachments: rows.count, blobs: sizes.count, blobBytes: sizes.values.reduce(0, +))
     }
 
