@@ -1,5 +1,5 @@
-// The only Foundation import in StackJSON: conveniences for `Data`, which HTTP bodies and files
-// arrive as. Everything else works on `[UInt8]` and `String`.
+// The core's only Foundation import (Schema/ uses Foundation for regular expressions): conveniences
+// for `Data`, which HTTP bodies and files arrive as. Everything else works on `[UInt8]` and `String`.
 import Foundation
 
 extension JSON {

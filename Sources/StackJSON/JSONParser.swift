@@ -54,12 +54,17 @@ public enum JSONParser {
         guard let start = buffer.baseAddress, !buffer.isEmpty else {
             return .failure(JSONParseError(offset: 0, message: "empty input, expected a JSON value"))
         }
-        var reader = JSONReader(start: start, count: buffer.count, maxDepth: options.maxDepth)
-        defer { reader.release() }
-        do throws(JSONParseError) {
-            return .success(try reader.parseDocument())
-        } catch {
-            return .failure(error)
+        // The parser's stacks start in this temporary (usually stack) memory; only documents with
+        // many open elements at once move them to the heap.
+        return withUnsafeTemporaryAllocation(byteCount: JSONReader.scratchByteCount, alignment: 16) { scratch in
+            var reader = JSONReader(
+                start: start, count: buffer.count, maxDepth: options.maxDepth, scratch: scratch.baseAddress!)
+            defer { reader.release() }
+            do throws(JSONParseError) {
+                return .success(try reader.parseDocument())
+            } catch {
+                return .failure(error)
+            }
         }
     }
 }

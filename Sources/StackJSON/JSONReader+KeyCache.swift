@@ -35,7 +35,7 @@ extension JSONReader {
         for way in 0..<4 where matches(set + way, start: start, length: length, fingerprint: fingerprint) {
             return set[way].string
         }
-        let string = String(decoding: UnsafeBufferPointer(start: bytes + start, count: length), as: UTF8.self)
+        let string = JSONReader.makeString(UnsafeBufferPointer(start: bytes + start, count: length))
         // Evict the oldest: shift the set down one place and put the new key first.
         set[3] = set[2]
         set[2] = set[1]

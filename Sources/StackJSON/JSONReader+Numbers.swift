@@ -15,6 +15,8 @@ extension JSONReader {
             }
             throw fail("invalid number: expected a digit after '-'", at: pos)
         }
+        // The digits accumulate into `significand` with wrapping arithmetic; past 19 digits (which
+        // may wrap) only the slow path below is used, so a wrapped value is never read.
         var significand: UInt64 = 0
         var digits = 0  // digits accumulated in `significand`, leading zeros included
         var exponent = 0  // decimal exponent applying to `significand`
@@ -22,25 +24,31 @@ extension JSONReader {
             pos += 1
             if pos < end && isDigit(bytes[pos]) { throw fail("invalid number: leading zeros are not allowed", at: start) }
         } else {
-            while pos < end, isDigit(bytes[pos]) {
-                if digits < 19 { significand = significand &* 10 &+ UInt64(bytes[pos] &- 0x30) }
-                digits += 1
-                pos += 1
+            var i = pos
+            while i < end {
+                let d = bytes[i] &- 0x30
+                if d >= 10 { break }
+                significand = significand &* 10 &+ UInt64(d)
+                i += 1
             }
+            digits = i - pos
+            pos = i
         }
         var integral = true
         if pos < end && bytes[pos] == UInt8(ascii: ".") {
             integral = false
             pos += 1
             guard pos < end, isDigit(bytes[pos]) else { throw fail("invalid number: expected a digit after '.'", at: pos) }
-            while pos < end, isDigit(bytes[pos]) {
-                if digits < 19 {
-                    significand = significand &* 10 &+ UInt64(bytes[pos] &- 0x30)
-                    exponent -= 1
-                }
-                digits += 1
-                pos += 1
+            var i = pos
+            while i < end {
+                let d = bytes[i] &- 0x30
+                if d >= 10 { break }
+                significand = significand &* 10 &+ UInt64(d)
+                i += 1
             }
+            digits += i - pos
+            exponent -= i - pos
+            pos = i
         }
         if pos < end && (bytes[pos] | 0x20) == UInt8(ascii: "e") {
             integral = false

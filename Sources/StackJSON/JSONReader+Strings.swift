@@ -60,8 +60,9 @@ extension JSONReader {
     private mutating func parseEscapedString(open: Int, verbatimEnd: Int, seen: UInt64) throws(JSONParseError) -> String {
         let start = open + 1
         var nonASCII = seen & 0x8080_8080_8080_8080 != 0
-        unescaped.removeAll()
-        unescaped.write(bytes + start, count: verbatimEnd - start)
+        if unescaped == nil { unescaped = JSONWriter(capacity: 64) }
+        unescaped!.removeAll()
+        unescaped!.write(bytes + start, count: verbatimEnd - start)
         while pos < end {
             let c = bytes[pos]
             switch c {
@@ -73,25 +74,25 @@ extension JSONReader {
                     let bad = JSONReader.invalidUTF8Offset(raw)
                     if bad < raw.count { throw fail("invalid UTF-8 in string", at: start + bad) }
                 }
-                lastFingerprint = JSONReader.fingerprint(unescaped.bytes, canOverread: false)
-                return String(decoding: unescaped.bytes, as: UTF8.self)
+                lastFingerprint = JSONReader.fingerprint(unescaped!.bytes, canOverread: false)
+                return String(decoding: unescaped!.bytes, as: UTF8.self)
             case UInt8(ascii: "\\"):
                 pos += 1
                 guard pos < end else { throw fail("unterminated string", at: open) }
                 let e = bytes[pos]
                 pos += 1
                 switch e {
-                case UInt8(ascii: "\""): unescaped.write(0x22)
-                case UInt8(ascii: "\\"): unescaped.write(0x5C)
-                case UInt8(ascii: "/"): unescaped.write(0x2F)
-                case UInt8(ascii: "b"): unescaped.write(0x08)
-                case UInt8(ascii: "f"): unescaped.write(0x0C)
-                case UInt8(ascii: "n"): unescaped.write(0x0A)
-                case UInt8(ascii: "r"): unescaped.write(0x0D)
-                case UInt8(ascii: "t"): unescaped.write(0x09)
+                case UInt8(ascii: "\""): unescaped!.write(0x22)
+                case UInt8(ascii: "\\"): unescaped!.write(0x5C)
+                case UInt8(ascii: "/"): unescaped!.write(0x2F)
+                case UInt8(ascii: "b"): unescaped!.write(0x08)
+                case UInt8(ascii: "f"): unescaped!.write(0x0C)
+                case UInt8(ascii: "n"): unescaped!.write(0x0A)
+                case UInt8(ascii: "r"): unescaped!.write(0x0D)
+                case UInt8(ascii: "t"): unescaped!.write(0x09)
                 case UInt8(ascii: "u"):
                     let scalar = try parseUnicodeEscape()
-                    for unit in UTF8.encode(scalar)! { unescaped.write(unit) }
+                    for unit in UTF8.encode(scalar)! { unescaped!.write(unit) }
                 default:
                     throw fail("invalid escape '\\\(Character(Unicode.Scalar(e)))' in string", at: pos - 2)
                 }
@@ -107,7 +108,7 @@ extension JSONReader {
                 if pos == runStart {
                     throw fail("control character in string (must be escaped as \\u00XX)", at: pos)
                 }
-                unescaped.write(bytes + runStart, count: pos - runStart)
+                unescaped!.write(bytes + runStart, count: pos - runStart)
             }
         }
         throw fail("unterminated string", at: open)
@@ -148,6 +149,28 @@ extension JSONReader {
         }
         if first >= 0xDC00 && first <= 0xDFFF { throw fail("lone low surrogate in \\u escape", at: at) }
         return Unicode.Scalar(first)!
+    }
+
+    /// A string from bytes already known to be well-formed UTF-8. Up to 15 bytes (Swift's small
+    /// strings, stored inline) it fills the string directly: `String(decoding:as:)` would first
+    /// run a separate validation pass. (The standard library still checks; it cannot be fooled.)
+    @inline(__always) static func makeString(_ utf8: UnsafeBufferPointer<UInt8>) -> String {
+        let n = utf8.count
+        guard let source = utf8.baseAddress, n <= 15 else { return String(decoding: utf8, as: UTF8.self) }
+        return String(unsafeUninitializedCapacity: n) { buffer in
+            let target = UnsafeMutableRawPointer(buffer.baseAddress!)
+            let from = UnsafeRawPointer(source)
+            if n >= 8 {  // two overlapping 8-byte moves
+                target.storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
+                target.storeBytes(of: from.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self), toByteOffset: n - 8, as: UInt64.self)
+            } else if n >= 4 {
+                target.storeBytes(of: from.loadUnaligned(as: UInt32.self), as: UInt32.self)
+                target.storeBytes(of: from.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self), toByteOffset: n - 4, as: UInt32.self)
+            } else {
+                for i in 0..<n { target.storeBytes(of: source[i], toByteOffset: i, as: UInt8.self) }
+            }
+            return n
+        }
     }
 
     /// The offset of the first byte of the first ill-formed UTF-8 sequence, or `count` when the

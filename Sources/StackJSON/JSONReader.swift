@@ -1,7 +1,7 @@
 /// The parser's state over one input buffer (see ``JSONParser`` for the grammar it enforces).
 ///
 /// Containers are parsed without recursion: `frames` records each open array or object, and the
-/// elements of all open containers sit on the `values`/`keys` scratch stacks until their
+/// elements of all open containers sit on the `values`/`members` scratch stacks until their
 /// container closes and moves them into exactly sized arrays.
 struct JSONReader {
     let bytes: UnsafePointer<UInt8>
@@ -17,33 +17,61 @@ struct JSONReader {
         var fingerprintStart: Int
     }
 
-    var frames = ScratchStack<Frame>(capacity: 16)
+    var frames: ScratchStack<Frame>
+    /// Whether the innermost open container is an object (`top.isObject`, kept at hand).
+    var inObject = false
     /// Elements of the open arrays.
-    var values = ScratchStack<JSON>(capacity: 64)
+    var values: ScratchStack<JSON>
     /// Members of the open objects.
-    var members = ScratchStack<JSONObject.Member>(capacity: 64)
+    var members: ScratchStack<JSONObject.Member>
     /// The key each open object is reading the value for.
-    var pendingKeys = ScratchStack<String>(capacity: 16)
+    var pendingKeys: ScratchStack<String>
     /// A cheap digest of each key read by the open objects (see `fingerprint`), for duplicate
     /// detection.
-    var fingerprints = ScratchStack<UInt64>(capacity: 64)
+    var fingerprints: ScratchStack<UInt64>
     /// Set by `parseString` for the string it just returned.
     var lastFingerprint: UInt64 = 0
-    /// Where `parseString` decodes strings with escapes.
-    var unescaped = JSONWriter(capacity: 64)
+    /// Where `parseString` decodes strings with escapes (made on first use).
+    var unescaped: JSONWriter? = nil
     /// Recently seen keys (see `cachedKey`); only for inputs where it pays off.
     let keyCache: UnsafeMutablePointer<KeyCacheEntry>?
 
-    init(start: UnsafePointer<UInt8>, count: Int, maxDepth: Int) {
+    /// Bytes of initial scratch storage the caller provides (see `init`): room for 16 open
+    /// containers, 32 pending array elements and 32 pending object members before any stack
+    /// moves to the heap.
+    static var scratchByteCount: Int {
+        region(16, Frame.self) + region(32, JSON.self) + region(32, JSONObject.Member.self)
+            + region(16, String.self) + region(32, UInt64.self)
+    }
+
+    /// The bytes for `count` elements of `type`, rounded up to keep the next region 16-aligned.
+    static func region<T>(_ count: Int, _ type: T.Type) -> Int {
+        (count * MemoryLayout<T>.stride + 15) & ~15
+    }
+
+    /// A reader over `count` bytes at `start`, its stacks starting in `scratch`
+    /// (`scratchByteCount` bytes, 16-aligned, alive until `release()`).
+    init(start: UnsafePointer<UInt8>, count: Int, maxDepth: Int, scratch: UnsafeMutableRawPointer) {
         bytes = start
         end = count
         self.maxDepth = maxDepth
+        var at = scratch
+        func take<T>(_ n: Int, _ type: T.Type) -> ScratchStack<T> {
+            let bytes = JSONReader.region(n, type)
+            defer { at += bytes }
+            return ScratchStack<T>(storage: at, byteCount: bytes)
+        }
+        frames = take(16, Frame.self)
+        values = take(32, JSON.self)
+        members = take(32, JSONObject.Member.self)
+        pendingKeys = take(16, String.self)
+        fingerprints = take(32, UInt64.self)
         keyCache = count >= JSONReader.keyCacheMinimumInput ? JSONReader.makeKeyCache() : nil
     }
 
     func release() {
         if let keyCache { JSONReader.releaseKeyCache(keyCache) }
-        unescaped.release()
+        unescaped?.release()
         frames.release()
         values.release()
         members.release()
@@ -96,9 +124,15 @@ struct JSONReader {
     /// The innermost open container (the root frame when none is open).
     @inline(__always) var top: Frame { frames.base[frames.count - 1] }
 
+    /// Pops the innermost frame.
+    @inline(__always) mutating func closeFrame() {
+        frames.pop(to: frames.count - 1)
+        inObject = top.isObject
+    }
+
     /// Adds a finished value to the innermost open container (to the root frame at the top level).
     @inline(__always) mutating func emit(_ value: consuming JSON) {
-        if top.isObject {
+        if inObject {
             members.push((pendingKeys.popLast(), value))
         } else {
             values.push(value)
@@ -116,7 +150,7 @@ struct JSONReader {
             switch bytes[pos] {
             case UInt8(ascii: "\""):
                 if let length = shortASCIIStringLength() {
-                    emit(.string(String(decoding: UnsafeBufferPointer(start: bytes + pos + 1, count: length), as: UTF8.self)))
+                    emit(.string(JSONReader.makeString(UnsafeBufferPointer(start: bytes + pos + 1, count: length))))
                     pos += length + 2
                 } else {
                     emit(.string(try parseString(isKey: false)))
@@ -128,7 +162,7 @@ struct JSONReader {
                 skipWhitespace()
                 if pos < end && bytes[pos] == UInt8(ascii: "}") {
                     pos += 1
-                    frames.pop(to: frames.count - 1)
+                    closeFrame()
                     emit(.object(JSONObject()))
                 } else {
                     try parseKey(afterComma: false)
@@ -139,7 +173,7 @@ struct JSONReader {
                 skipWhitespace()
                 if pos < end && bytes[pos] == UInt8(ascii: "]") {
                     pos += 1
-                    frames.pop(to: frames.count - 1)
+                    closeFrame()
                     emit(.array([]))
                 } else {
                     continue outer
@@ -180,13 +214,13 @@ struct JSONReader {
                     guard c == UInt8(ascii: "}") else {
                         throw fail(describe(at: pos - 1) + " in object, expected ',' or '}'", at: pos - 1)
                     }
-                    frames.pop(to: frames.count - 1)
+                    closeFrame()
                     emit(.object(closeObject(frame)))
                 } else {
                     guard c == UInt8(ascii: "]") else {
                         throw fail(describe(at: pos - 1) + " in array, expected ',' or ']'", at: pos - 1)
                     }
-                    frames.pop(to: frames.count - 1)
+                    closeFrame()
                     emit(.array(values.popArray(from: frame.start)))
                 }
             }
@@ -199,6 +233,7 @@ struct JSONReader {
             throw fail("nesting deeper than the limit of \(maxDepth) levels", at: pos)
         }
         pos += 1
+        inObject = isObject
         frames.push(Frame(
             isObject: isObject, start: isObject ? members.count : values.count, fingerprintStart: fingerprints.count))
     }
@@ -220,7 +255,7 @@ struct JSONReader {
             if let keyCache {
                 pendingKeys.push(cachedKey(keyCache, start: start, length: length, fingerprint: fingerprint))
             } else {
-                pendingKeys.push(String(decoding: key, as: UTF8.self))
+                pendingKeys.push(JSONReader.makeString(key))
             }
             fingerprints.push(fingerprint)
             pos = start + length + 1

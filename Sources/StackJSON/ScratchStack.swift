@@ -7,10 +7,21 @@ struct ScratchStack<Element> {
     private(set) var base: UnsafeMutablePointer<Element>
     private(set) var count = 0
     private var capacity: Int
+    /// Whether `base` is heap memory this stack must free (not the caller's initial storage).
+    private var ownsStorage: Bool
 
     init(capacity: Int = 64) {
         self.capacity = capacity
         base = .allocate(capacity: capacity)
+        ownsStorage = true
+    }
+
+    /// A stack that starts in `byteCount` bytes of the caller's storage (suitably aligned, and
+    /// alive until ``release()``), moving to the heap only if it outgrows them.
+    init(storage: UnsafeMutableRawPointer, byteCount: Int) {
+        capacity = Swift.max(byteCount / MemoryLayout<Element>.stride, 1)
+        base = storage.bindMemory(to: Element.self, capacity: capacity)
+        ownsStorage = false
     }
 
     @inline(__always) mutating func push(_ element: consuming Element) {
@@ -23,7 +34,8 @@ struct ScratchStack<Element> {
         let newCapacity = capacity * 2
         let newBase = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
         newBase.moveInitialize(from: base, count: count)
-        base.deallocate()
+        if ownsStorage { base.deallocate() }
+        ownsStorage = true
         base = newBase
         capacity = newCapacity
     }
@@ -51,7 +63,7 @@ struct ScratchStack<Element> {
     /// Destroys what is left and frees the storage.
     func release() {
         base.deinitialize(count: count)
-        base.deallocate()
+        if ownsStorage { base.deallocate() }
     }
 }
 

@@ -116,6 +116,11 @@ import Testing
             #expect(first.objectValue?.keys == keys)
             #expect(first == small)
         }
+        // String values of every short length, alone and in a large input.
+        let strings = JSON.array((0...20).map { .string(String("abcdefghijklmnopqrstu".prefix($0))) })
+        #expect(try JSON(parsing: strings.serializedString()) == strings)
+        let many = JSON.array(Array(repeating: strings, count: 50))
+        #expect(try JSON(parsing: many.serializedString()) == many)
         #expect(try JSON(parsing: #"{"":1}"#) == ["": 1])
         #expect(try JSON(parsing: #"{"abcdefgh":1}"#) == ["abcdefgh": 1])
     }

@@ -156,6 +156,9 @@ struct SchemaErrorTests {
         for text in [
             ##"{"$ref": "#"}"##,
             ##"{"$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"allOf": [{"$ref": "#/$defs/a"}]}}, "$ref": "#/$defs/a"}"##,
+            // Inside "not" or "anyOf" a loop must not turn into "valid".
+            ##"{"not": {"$ref": "#"}}"##,
+            ##"{"anyOf": [{"$ref": "#"}, {"type": "number"}]}"##,
         ] {
             let s = try schema(text)
             #expect(!s.isValid(1))
@@ -185,6 +188,10 @@ struct SchemaErrorTests {
         for _ in 0..<2000 { value = [value] }
         #expect(!s.isValid(value))
         #expect(s.validate(value).first?.message == "schema evaluation is nested too deeply")
+        // Also when the depth is reached inside a silent sub-evaluation.
+        let negated = try schema(##"{"$defs": {"deep": {"items": {"$ref": "#/$defs/deep"}, "maxItems": 0}}, "not": {"$ref": "#/$defs/deep"}}"##)
+        #expect(!negated.isValid(value))
+        #expect(negated.validate(value).map(\.message) == ["schema evaluation is nested too deeply"])
     }
 
     @Test func formatIsAnnotationUnlessAsserted() throws {

@@ -189,6 +189,12 @@ public struct RequestParser: Sendable {
                 let off = scanned
                 let b = base[off]
                 scanned += 1
+                if requestLineEnd == nil, off + 1 > limits.maxTargetBytes + 64 {
+                    throw HTTPParseError(.uriTooLong, "request line too long")
+                }
+                if off + 1 > limits.maxHeadBytes {
+                    throw HTTPParseError(.requestHeaderFieldsTooLarge, "request head too large")
+                }
                 if b == ByteClass.lf {
                     // RFC 9112 §2.2: a bare LF is not a line terminator we accept.
                     guard off > 0, base[off - 1] == ByteClass.cr else { throw .bad("bare LF in head") }
@@ -202,12 +208,6 @@ public struct RequestParser: Sendable {
                     lineStart = off + 1
                 } else if off > 0, base[off - 1] == ByteClass.cr {
                     throw .bad("bare CR in head")  // RFC 9112 §2.2
-                }
-                if requestLineEnd == nil, off + 1 > limits.maxTargetBytes + 64 {
-                    throw HTTPParseError(.uriTooLong, "request line too long")
-                }
-                if off + 1 > limits.maxHeadBytes {
-                    throw HTTPParseError(.requestHeaderFieldsTooLarge, "request head too large")
                 }
             }
             return nil

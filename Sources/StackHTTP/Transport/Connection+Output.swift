@@ -69,8 +69,8 @@ extension Connection {
             continuation.resume(throwing: ConnectionClosedError())
             return
         }
+        if outputOffset == output.count { lastWriteProgress = Posix.now() }  // the write-stall clock starts now
         ResponseSerializer.writeChunk(bytes, into: &output)
-        if outputOffset == output.count - bytes.count - 16 { lastWriteProgress = Posix.now() }
         flush()
         if closed {
             continuation.resume(throwing: ConnectionClosedError())

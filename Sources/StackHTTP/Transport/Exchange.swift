@@ -28,7 +28,7 @@ final class Exchange {
         self.isHead = head.method == .HEAD
         self.body = body
         self.expectsContinue = head.expectsContinue
-        self.bodyComplete = body == nil
+        self.bodyComplete = false  // set by the parser's `.end`, which follows a bodyless head at once
         self.lastBodyActivity = now
     }
 }

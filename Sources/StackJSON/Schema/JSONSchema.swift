@@ -42,6 +42,9 @@ public struct JSONSchema: Sendable {
     /// schema keyword order, then instance member/element order.
     public func validate(_ instance: JSON, maxErrors: Int = 100) -> [ValidationError] {
         guard maxErrors > 0 else { return [] }
+        // Most values are valid: the quiet pass (no paths, no messages, first failure ends it)
+        // settles those; only an invalid value pays for the pass that collects errors.
+        if isValid(instance) { return [] }
         var validator = SchemaValidator(program: program, collecting: true, maxErrors: maxErrors)
         _ = validator.run(instance)
         return validator.errors

@@ -2,53 +2,108 @@
 /// 2020-12 §8.2.3, §10, §11). Each applicator is its own function so that deep recursion through
 /// them costs little stack, even in debug builds.
 extension SchemaValidator {
+    /// Dispatches without binding payloads: each case's function extracts its own, so this
+    /// frame (on the recursion path) stays small even in debug builds.
     mutating func evaluateApplicator(_ keyword: Keyword, _ value: JSON, _ annotations: inout Annotations?) -> Bool {
         switch keyword.kind {
-        case .ref(let target):
-            return follow(target, value, &annotations, keyword)
-        case .dynamicRef(let target, let anchor):
-            return follow(dynamicTarget(target, anchor), value, &annotations, keyword)
-        case .allOf(let subschemas):
-            return evaluateAllOf(subschemas, value, &annotations)
-        case .anyOf(let subschemas):
-            return evaluateAnyOf(keyword, subschemas, value, &annotations)
-        case .oneOf(let subschemas):
-            return evaluateOneOf(keyword, subschemas, value, &annotations)
-        case .not(let s):
-            var none: Annotations? = nil
-            return !evaluateSilently(s, value, &none) || fail(keyword, value)
-        case .conditional(let ifNode, let thenNode, let elseNode, _, _):
-            // §10.2.2.1: "if" only selects; its annotations count when it holds.
-            if evaluateSilently(ifNode, value, &annotations) {
-                guard let thenNode else { return true }
-                return evaluate(thenNode, value, &annotations)
-            }
-            guard let elseNode else { return true }
-            return evaluate(elseNode, value, &annotations)
-        case .dependentSchemas(let dependencies):
-            guard case .object(let o) = value else { return true }
-            return evaluateDependentSchemas(dependencies, o, value, &annotations)
-        case .objectMembers(let members):
-            guard case .object(let o) = value else { return true }
-            return evaluateMembers(members, o, &annotations)
-        case .arrayItems(let prefix, let items, let itemsPath):
-            guard case .array(let a) = value else { return true }
-            return evaluateItems(prefix, items, itemsPath, a, &annotations)
-        case .contains(let s, let minimum, let maximum, let minPath, let maxPath):
-            guard case .array(let a) = value else { return true }
-            return evaluateContains(s, minimum, maximum, minPath, maxPath, a, &annotations)
-        case .propertyNames(let s):
-            guard case .object(let o) = value else { return true }
-            return evaluatePropertyNames(s, o)
-        case .unevaluatedProperties(let s):
-            guard case .object(let o) = value, let evaluated = annotations else { return true }
-            return evaluateUnevaluatedProperties(keyword, s, o, evaluated, &annotations)
-        case .unevaluatedItems(let s):
-            guard case .array(let a) = value, let evaluated = annotations else { return true }
-            return evaluateUnevaluatedItems(keyword, s, a, evaluated, &annotations)
-        default:
+        case .ref, .dynamicRef: return applyRef(keyword, value, &annotations)
+        case .allOf: return applyAllOf(keyword, value, &annotations)
+        case .anyOf: return applyAnyOf(keyword, value, &annotations)
+        case .oneOf: return applyOneOf(keyword, value, &annotations)
+        case .not: return applyNot(keyword, value)
+        case .conditional: return applyConditional(keyword, value, &annotations)
+        case .dependentSchemas: return applyDependentSchemas(keyword, value, &annotations)
+        case .objectMembers: return applyObjectMembers(keyword, value, &annotations)
+        case .arrayItems: return applyArrayItems(keyword, value, &annotations)
+        case .contains: return applyContains(keyword, value, &annotations)
+        case .propertyNames: return applyPropertyNames(keyword, value)
+        case .unevaluatedProperties: return applyUnevaluatedProperties(keyword, value, &annotations)
+        case .unevaluatedItems: return applyUnevaluatedItems(keyword, value, &annotations)
+        default: return true
+        }
+    }
+
+    mutating func applyRef(_ keyword: Keyword, _ value: JSON, _ annotations: inout Annotations?) -> Bool {
+        switch keyword.kind {
+        case .ref(let target): return follow(target, value, &annotations, keyword)
+        case .dynamicRef(let target, let anchor): return follow(dynamicTarget(target, anchor), value, &annotations, keyword)
+        default: return true
+        }
+    }
+
+    mutating func applyAllOf(_ keyword: Keyword, _ value: JSON, _ annotations: inout Annotations?) -> Bool {
+        guard case .allOf(let subschemas) = keyword.kind else { return true }
+        return evaluateAllOf(subschemas, value, &annotations)
+    }
+
+    mutating func applyAnyOf(_ keyword: Keyword, _ value: JSON, _ annotations: inout Annotations?) -> Bool {
+        guard case .anyOf(let subschemas) = keyword.kind else { return true }
+        return evaluateAnyOf(keyword, subschemas, value, &annotations)
+    }
+
+    mutating func applyOneOf(_ keyword: Keyword, _ value: JSON, _ annotations: inout Annotations?) -> Bool {
+        guard case .oneOf(let subschemas) = keyword.kind else { return true }
+        return evaluateOneOf(keyword, subschemas, value, &annotations)
+    }
+
+    mutating func applyNot(_ keyword: Keyword, _ value: JSON) -> Bool {
+        guard case .not(let s) = keyword.kind else { return true }
+        var none: Annotations? = nil
+        return !evaluateSilently(s, value, &none) || fail(keyword, value)
+    }
+
+    /// §10.2.2.1: "if" only selects; its annotations count when it holds.
+    mutating func applyConditional(_ keyword: Keyword, _ value: JSON, _ annotations: inout Annotations?) -> Bool {
+        guard case .conditional(let ifNode, let thenNode, let elseNode) = keyword.kind else { return true }
+        if evaluateSilently(ifNode, value, &annotations) {
+            guard let thenNode else { return true }
+            return evaluate(thenNode, value, &annotations)
+        }
+        guard let elseNode else { return true }
+        return evaluate(elseNode, value, &annotations)
+    }
+
+    mutating func applyDependentSchemas(_ keyword: Keyword, _ value: JSON, _ annotations: inout Annotations?) -> Bool {
+        guard case .dependentSchemas(let dependencies) = keyword.kind, case .object(let o) = value else { return true }
+        return evaluateDependentSchemas(dependencies, o, value, &annotations)
+    }
+
+    mutating func applyObjectMembers(_ keyword: Keyword, _ value: JSON, _ annotations: inout Annotations?) -> Bool {
+        guard case .objectMembers(let members) = keyword.kind, case .object(let o) = value else { return true }
+        return evaluateMembers(members, o, &annotations)
+    }
+
+    mutating func applyArrayItems(_ keyword: Keyword, _ value: JSON, _ annotations: inout Annotations?) -> Bool {
+        guard case .arrayItems(let prefix, let items, let itemsPath) = keyword.kind, case .array(let a) = value else {
             return true
         }
+        return evaluateItems(prefix, items, itemsPath, a, &annotations)
+    }
+
+    mutating func applyContains(_ keyword: Keyword, _ value: JSON, _ annotations: inout Annotations?) -> Bool {
+        guard case .contains(let s, let minimum, let maximum, let minPath, let maxPath) = keyword.kind,
+            case .array(let a) = value
+        else { return true }
+        return evaluateContains(s, minimum, maximum, minPath, maxPath, a, &annotations)
+    }
+
+    mutating func applyPropertyNames(_ keyword: Keyword, _ value: JSON) -> Bool {
+        guard case .propertyNames(let s) = keyword.kind, case .object(let o) = value else { return true }
+        return evaluatePropertyNames(s, o)
+    }
+
+    mutating func applyUnevaluatedProperties(_ keyword: Keyword, _ value: JSON, _ annotations: inout Annotations?) -> Bool {
+        guard case .unevaluatedProperties(let s) = keyword.kind, case .object(let o) = value,
+            let evaluated = annotations
+        else { return true }
+        return evaluateUnevaluatedProperties(keyword, s, o, evaluated, &annotations)
+    }
+
+    mutating func applyUnevaluatedItems(_ keyword: Keyword, _ value: JSON, _ annotations: inout Annotations?) -> Bool {
+        guard case .unevaluatedItems(let s) = keyword.kind, case .array(let a) = value, let evaluated = annotations else {
+            return true
+        }
+        return evaluateUnevaluatedItems(keyword, s, a, evaluated, &annotations)
     }
 
     /// §8.2.3.2: the outermost resource in the dynamic scope with this `$dynamicAnchor`, else
@@ -91,7 +146,7 @@ extension SchemaValidator {
         _ dependencies: [(String, Int)], _ o: JSONObject, _ value: JSON, _ annotations: inout Annotations?
     ) -> Bool {
         var valid = true
-        for (trigger, s) in dependencies where o.position(of: trigger) != nil {
+        for (trigger, s) in dependencies where MemberLookup.position(of: trigger, in: o) != nil {
             if !evaluate(s, value, &annotations) {
                 valid = false
                 if shortCircuit { break }
@@ -104,11 +159,9 @@ extension SchemaValidator {
     mutating func evaluateMembers(_ m: ObjectMembers, _ o: JSONObject, _ annotations: inout Annotations?) -> Bool {
         var valid = true
         var hint = 0
-        let keys = o.keys
-        let values = o.values
-        for i in keys.indices {
-            let key = keys[i]
-            let member = values[i]
+        let members = o.members
+        for i in members.indices {
+            let (key, member) = members[i]
             var matched = false
             if let s = m.property(named: key, hint: &hint) {
                 matched = true
@@ -216,7 +269,7 @@ extension SchemaValidator {
     @inline(never)
     mutating func evaluatePropertyNames(_ s: Int, _ o: JSONObject) -> Bool {
         var valid = true
-        for key in o.keys {
+        for (key, _) in o.members {
             let before = errors.count
             if !evaluateChild(s, .string(key), .key(key)) {
                 valid = false
@@ -233,12 +286,12 @@ extension SchemaValidator {
         _ keyword: Keyword, _ s: Int, _ o: JSONObject, _ evaluated: Annotations, _ annotations: inout Annotations?
     ) -> Bool {
         var valid = true
-        let keys = o.keys
-        for i in keys.indices where !evaluated.isEvaluated(i) {
+        let members = o.members
+        for i in members.indices where !evaluated.isEvaluated(i) {
             if isFalse(s) {
-                reportNotAllowed(keyword.path, keys[i])
+                reportNotAllowed(keyword.path, members[i].key)
                 valid = false
-            } else if !evaluateChild(s, o.values[i], .key(keys[i])) {
+            } else if !evaluateChild(s, members[i].value, .key(members[i].key)) {
                 valid = false
             }
             if !valid && shortCircuit { return false }

@@ -115,8 +115,18 @@ extension SchemaValidator {
     }
 
     mutating func checkRequired(_ keyword: Keyword, _ names: [String], _ o: JSONObject) -> Bool {
+        // Members usually come in the order `required` lists them: look from the last match on.
         var valid = true
-        for name in names where o.position(of: name) == nil {
+        var hint = 0
+        let members = o.members
+        let large = members.count > 24
+        for name in names {
+            if large {
+                if o.position(of: name) != nil { continue }
+            } else if let i = MemberLookup.position(of: name, in: members, from: hint) {
+                hint = i + 1
+                continue
+            }
             valid = fail(keyword, .null, name: name)
             if shortCircuit { break }
         }
@@ -126,8 +136,8 @@ extension SchemaValidator {
     @inline(never)
     mutating func checkDependentRequired(_ keyword: Keyword, _ dependencies: [(String, [String])], _ o: JSONObject) -> Bool {
         var valid = true
-        for (trigger, names) in dependencies where o.position(of: trigger) != nil {
-            for name in names where o.position(of: name) == nil {
+        for (trigger, names) in dependencies where MemberLookup.position(of: trigger, in: o) != nil {
+            for name in names where MemberLookup.position(of: name, in: o) == nil {
                 valid = false
                 report(
                     keyword.path.appending(trigger),
@@ -196,29 +206,44 @@ extension JSON {
 }
 
 extension JSON {
-    /// Equality as JSON Schema defines it (Validation §4.2.2): numbers numerically, strings by
-    /// code points — not by Swift's canonical equivalence, under which "é" equals "e\u{301}".
-    func schemaEquals(_ other: JSON) -> Bool {
-        switch (self, other) {
-        case (.string(let a), .string(let b)):
-            // `==` is canonical equivalence, coarser than code-point equality: a fast first test.
-            return a == b && a.utf8.elementsEqual(b.utf8)
-        case (.array(let a), .array(let b)):
-            guard a.count == b.count else { return false }
-            for i in a.indices where !a[i].schemaEquals(b[i]) { return false }
-            return true
-        case (.object(let a), .object(let b)):
-            guard a.count == b.count else { return false }
-            let bKeys = b.keys
-            let bValues = b.values
-            for (key, value) in a {
-                guard let j = bKeys.firstIndex(where: { $0.utf8.elementsEqual(key.utf8) }),
-                    value.schemaEquals(bValues[j])
-                else { return false }
+    /// Equality as JSON Schema defines it (Validation §4.2.2): numbers numerically, strings and
+    /// keys by code points — which is ``JSON``'s own `==`.
+    @inline(__always) func schemaEquals(_ other: JSON) -> Bool { self == other }
+}
+
+/// Member lookup by exact UTF-8 bytes, without allocating, for the small objects that dominate.
+enum MemberLookup {
+    /// Whether `a` and `b` have the same Unicode scalars (the same UTF-8 bytes).
+    @inline(__always) static func same(_ a: String, _ b: String) -> Bool {
+        // `==` (canonical equivalence) is necessary for byte equality and fast when it holds;
+        // the byte comparison then only has to confirm it.
+        guard a.utf8.count == b.utf8.count, a == b else { return false }
+        let bytesEqual: Bool?? = a.utf8.withContiguousStorageIfAvailable { pa in
+            b.utf8.withContiguousStorageIfAvailable { pb in
+                pa.count == 0 || memcmp(pa.baseAddress!, pb.baseAddress!, pa.count) == 0
             }
-            return true
-        default:
-            return self == other
         }
+        if let known = bytesEqual ?? nil { return known }
+        return a.utf8.elementsEqual(b.utf8)
+    }
+
+    /// The position of member `key` in `members`, scanning circularly from `start`.
+    @inline(__always) static func position(of key: String, in members: [JSONObject.Member], from start: Int) -> Int? {
+        let n = members.count
+        var i = start < n ? start : 0
+        for _ in 0..<n {
+            if same(members[i].key, key) { return i }
+            i += 1
+            if i == n { i = 0 }
+        }
+        return nil
+    }
+
+    /// The position of member `key` in `object`.
+    @inline(__always) static func position(of key: String, in object: JSONObject) -> Int? {
+        if object.count > 24 { return object.position(of: key) }
+        let members = object.members
+        for i in members.indices where same(members[i].key, key) { return i }
+        return nil
     }
 }

@@ -10,9 +10,12 @@ enum MetaSchemas {
 
     /// The document for `uri` (absolute, without fragment), if it is a 2020-12 meta-schema.
     static func document(for uri: String) -> JSON? {
-        guard uri.hasPrefix(base), let text = texts[String(uri.dropFirst(base.count))] else { return nil }
-        return try? JSONParser.parse(text)
+        guard uri.hasPrefix(base) else { return nil }
+        return parsed[String(uri.dropFirst(base.count))]
     }
+
+    /// Parsed once, on first use.
+    static let parsed: [String: JSON] = texts.compactMapValues { try? JSONParser.parse($0) }
 
     static let texts: [String: String] = [
         "schema": #"""

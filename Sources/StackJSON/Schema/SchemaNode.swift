@@ -138,7 +138,7 @@ final class Keyword: Sendable {
         case anyOf([Int])
         case oneOf([Int])
         case not(Int)
-        case conditional(if: Int, then: Int?, else: Int?, thenPath: JSONPointer, elsePath: JSONPointer)
+        case conditional(if: Int, then: Int?, else: Int?)
         case dependentSchemas([(String, Int)])
         case objectMembers(ObjectMembers)
         case arrayItems(prefix: [Int], items: Int?, itemsPath: JSONPointer)
@@ -176,11 +176,10 @@ final class ObjectMembers: Sendable {
         if let propertyIndex { return propertyIndex[key].map { properties[$0].node } }
         let n = properties.count
         if n == 0 { return nil }
-        let length = key.utf8.count
         var i = hint < n ? hint : 0
         for _ in 0..<n {
             let p = properties[i]
-            if p.name.utf8.count == length && p.name == key {
+            if MemberLookup.same(p.name, key) {
                 hint = i + 1
                 return p.node
             }

@@ -19,6 +19,15 @@ struct Annotations {
 
     init(count: Int) { marks = Array(repeating: false, count: count) }
 
+    /// Empty annotations for the members or elements of `value`; `nil` for a scalar.
+    static func tracking(_ value: JSON) -> Annotations? {
+        switch value {
+        case .object(let o): return Annotations(count: o.count)
+        case .array(let a): return Annotations(count: a.count)
+        default: return nil
+        }
+    }
+
     mutating func merge(_ other: Annotations) {
         if all { return }
         if other.all { all = true; return }
@@ -40,6 +49,9 @@ struct SchemaValidator {
     var silent = 0
     var errors: [ValidationError] = []
     var stopped = false
+    /// Set when evaluation cannot go on (a `$ref` loop, too deep): the value is then invalid,
+    /// whatever silent sub-evaluations (`not`, `anyOf`, …) made of the failure.
+    var aborted = false
     var path: [PathToken] = []
     /// Schema resources entered, outermost first (the dynamic scope, Core §7.1).
     var scope: [Int] = []
@@ -51,6 +63,9 @@ struct SchemaValidator {
 
     /// Deep enough for any document the parser accepts, shallow enough for a small thread stack.
     static let maxDepth = 600
+    /// The lowest stack address evaluation may reach (the stack grows down on every platform
+    /// Stack runs on); see ``StackBounds``.
+    var stackLimit: UInt = 0
 
     init(program: SchemaProgram, collecting: Bool, maxErrors: Int) {
         self.program = program
@@ -75,45 +90,63 @@ struct SchemaValidator {
 
     /// Validates `instance` against the root schema.
     mutating func run(_ instance: JSON) -> Bool {
+        stackLimit = StackBounds.limit(below: SchemaValidator.stackAddress())
         var none: Annotations? = nil
-        return evaluate(program.root, instance, &none)
+        let valid = evaluate(program.root, instance, &none)
+        return valid && !aborted
     }
 
     /// Evaluates node `index` against `value` in place. When `annotations` is non-nil and the
     /// node is valid, what it evaluated is merged into it.
     mutating func evaluate(_ index: Int, _ value: JSON, _ annotations: inout Annotations?) -> Bool {
         let node = nodes[index]
-        if let boolean = node.boolean {
-            if !boolean { report(node.path, "no value is allowed here") }
-            return boolean
-        }
-        if depth >= SchemaValidator.maxDepth {
-            report(node.path, "schema evaluation is nested too deeply")
-            return false
+        if let boolean = node.boolean { return boolean || reportFalse(node) }
+        if aborted || depth >= SchemaValidator.maxDepth || SchemaValidator.stackAddress() < stackLimit {
+            return reportTooDeep(node)
         }
         depth += 1
-        defer { depth -= 1 }
         let enterScope = program.usesDynamicScope && scope.last != node.resource
         if enterScope { scope.append(node.resource) }
-        defer { if enterScope { scope.removeLast() } }
-
-        var local: Annotations? = nil
-        if annotations != nil || node.hasUnevaluated {
-            switch value {
-            case .object(let o): local = Annotations(count: o.count)
-            case .array(let a): local = Annotations(count: a.count)
-            default: break
-            }
-        }
+        var local = annotations != nil || node.hasUnevaluated ? Annotations.tracking(value) : nil
         var valid = true
-        for keyword in node.keywords {
-            if !evaluate(keyword, value, &local) {
-                valid = false
-                if shortCircuit { break }
-            }
+        for keyword in node.keywords where !evaluate(keyword, value, &local) {
+            valid = false
+            if shortCircuit { break }
         }
         if valid, annotations != nil, let local { annotations!.merge(local) }
+        if enterScope { scope.removeLast() }
+        depth -= 1
         return valid
+    }
+
+    /// An address in the caller's stack frame.
+    @inline(__always) static func stackAddress() -> UInt {
+        var marker: UInt8 = 0
+        return withUnsafeMutablePointer(to: &marker) { UInt(bitPattern: $0) }
+    }
+
+    @inline(never)
+    mutating func reportFalse(_ node: SchemaNode) -> Bool {
+        report(node.path, "no value is allowed here")
+        return false
+    }
+
+    @inline(never)
+    mutating func reportTooDeep(_ node: SchemaNode) -> Bool {
+        abort(node.path, "schema evaluation is nested too deeply")
+    }
+
+    /// Ends the evaluation: reports `message` even inside a silent sub-evaluation, and makes the
+    /// result invalid.
+    @inline(never)
+    mutating func abort(_ keywordPath: JSONPointer, _ message: String) -> Bool {
+        if collecting && !stopped && !aborted {
+            errors.append(
+                ValidationError(instancePath: JSONPointer(tokens: path.map(\.text)), keywordPath: keywordPath, message: message))
+        }
+        aborted = true
+        stopped = true
+        return false
     }
 
     /// Evaluates `index` against a member or element of the current value.
@@ -142,8 +175,7 @@ struct SchemaValidator {
         var i = locationStart
         while i < activeRefs.count {
             if activeRefs[i] == target {
-                report(keyword.path, "infinite $ref loop: the schema refers back to itself at the same location")
-                return false
+                return abort(keyword.path, "infinite $ref loop: the schema refers back to itself at the same location")
             }
             i += 1
         }

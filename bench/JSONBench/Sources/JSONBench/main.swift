@@ -126,6 +126,26 @@ if only == "parse-large" {
         blackHole(try JSONParser.parse(BenchData.largeDocument))
     }
 }
+if only == "parse-small" {
+    for _ in 0..<Int(ProcessInfo.processInfo.environment["BENCH_REPEAT"] ?? "10000")! {
+        blackHole(try JSONParser.parse(BenchData.smallRecord))
+    }
+}
+if only == "edge-cases" {
+    // For memory checkers: stack growth, error paths with pending values, escapes, caches.
+    var inputs: [String] = [
+        String(repeating: "[", count: 200) + String(repeating: "]", count: 200),
+        String(repeating: "[", count: 300) + String(repeating: "]", count: 300),
+        "[" + (0..<1000).map { "\"s\($0)\\n\"" }.joined(separator: ",") + "]",
+        "{" + (0..<100).map { "\"k\($0)\":[\($0),{\"x\":\"\\u00e9\"}]" }.joined(separator: ",") + ",\"k5\":0}",
+        "[" + (0..<500).map { "{\"a\":\"\($0) long enough string value\",\"b\":[1,2,3]}" }.joined(separator: ",") + ",tru]",
+        "{\"a\":[1,2,{\"b\":\"x\\ud800\"}]}",
+    ]
+    inputs.append(String(repeating: "{\"key\":", count: 100) + "\"unterminated")
+    for input in inputs {
+        if let value = try? JSONParser.parse(input) { blackHole(value.serialized(options: [.pretty, .sortedKeys])) }
+    }
+}
 if only == "roundtrip-large" {
     for _ in 0..<Int(ProcessInfo.processInfo.environment["BENCH_REPEAT"] ?? "50")! {
         blackHole(try JSONParser.parse(BenchData.largeDocument).serialized())
