@@ -209,7 +209,10 @@ import Testing
             }
             let limited = try await stack.send("GET", "/entity", token: bob.token)
             #expect(limited.status == 429)
-            #expect(limited.header("Retry-After") == "20")
+            // One token comes back every 20 s (3 a minute); how much of that is left depends on how
+            // long the requests above took, so only the bounds are fixed.
+            let retryAfter = limited.header("Retry-After").flatMap { Int($0) }
+            #expect(retryAfter.map { (1...20).contains($0) } == true)
             #expect(limited.header("RateLimit-Remaining") == "0")
             for _ in 0..<5 {
                 let owner = try await stack.send("GET", "/entity", token: stack.ownerToken)
