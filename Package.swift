@@ -40,6 +40,9 @@ let package = Package(
         .target(
             name: "StackAPI",
             dependencies: ["StackJSON", "StackStore", "StackHTTP"],
+            // The OpenAPI document is compiled into the binary (no Bundle, no file lookup at run time),
+            // so GET /openapi.json works wherever the executable is copied.
+            resources: [.embedInCode("OpenAPI/openapi.json")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -52,7 +55,8 @@ let package = Package(
         .testTarget(name: "StackHTTPTests", dependencies: ["StackHTTP"], swiftSettings: swiftSettings),
         .testTarget(
             name: "StackAPITests",
-            dependencies: ["StackAPI", "StackStore", "StackHTTP", "StackJSON"],
+            // `stack` too: the command-line parser is tested in-process with `@testable import stack`.
+            dependencies: ["StackAPI", "StackStore", "StackHTTP", "StackJSON", "stack"],
             swiftSettings: swiftSettings
         ),
     ],

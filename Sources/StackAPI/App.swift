@@ -1,0 +1,223 @@
+import StackJSON
+import StackStore
+import Synchronization
+
+/// The Stack HTTP API over a ``Store``: routing, authentication, rate limits, idempotency, CORS,
+/// security headers, error mapping and the access log (SPEC §2–§4).
+///
+/// It turns an ``APIRequest`` into an ``APIResponse`` and knows nothing of sockets; the server
+/// adapter feeds it requests.
+///
+/// ```swift
+/// let store = try await Store.open(at: "./data")
+/// let app = App(store: store)
+/// let response = await app.handle(APIRequest(method: "GET", target: "/health"))
+/// ```
+public final class App: Sendable {
+    public let store: Store
+    public let configuration: AppConfiguration
+    /// Every route, for dispatch, `Allow`, CORS and the OpenAPI consistency test.
+    public let router: Router
+
+    let rateLimiter: RateLimiter
+    let ownerRateLimiter: RateLimiter?
+    let authFailures: RateLimiter
+    let idempotency = IdempotencyGate()
+    let principals: PrincipalCache
+    /// Where blobs live, to send attachments with `sendfile(2)`.
+    let blobPaths: BlobStore?
+    private let shuttingDown = Atomic<Bool>(false)
+
+    public init(store: Store, configuration: AppConfiguration = AppConfiguration()) {
+        self.store = store
+        self.configuration = configuration
+        self.router = Router(App.allRoutes)
+        self.rateLimiter = RateLimiter(perMinute: configuration.rateLimitPerMinute)
+        self.ownerRateLimiter = configuration.ownerRateLimitPerMinute.map { RateLimiter(perMinute: $0) }
+        self.authFailures = RateLimiter(perMinute: configuration.authFailuresPerMinute)
+        self.blobPaths = try? BlobStore(dataDirectory: store.directory)
+        self.principals = PrincipalCache(lifetime: configuration.tokenCacheSeconds)
+    }
+
+    /// Every route of SPEC §3 this server serves.
+    static var allRoutes: [Route] {
+        DiscoveryRoutes.routes + RecordRoutes.routes + VersionRoutes.routes + PermissionRoutes.routes
+            + AssociationRoutes.routes + TypeRoutes.routes + AttachmentRoutes.routes + EntityRoutes.routes
+            + TokenRoutes.routes
+    }
+
+    /// Forgets cached token answers; called after anything that revokes tokens.
+    func tokensChanged() {
+        principals.removeAll()
+    }
+
+    /// From now on, answer 503 (SPEC §6: shutting down).
+    public func beginShutdown() {
+        shuttingDown.store(true, ordering: .relaxed)
+    }
+
+    /// Answers one request. Never throws: every failure becomes a problem response.
+    public func handle(_ request: APIRequest) async -> APIResponse {
+        let started = MonotonicClock.seconds()
+        var principal: Principal?
+        var response: APIResponse
+        var rateHeaders: [(name: String, value: String)] = []
+        do {
+            response = try await route(request, principal: &principal, rateHeaders: &rateHeaders)
+        } catch let problem as Problem {
+            response = problem.response
+        } catch let error as StoreError {
+            let path = QueryString.pathPart(of: request.target)
+            response = Problem.from(error, path: path, log: configuration.log).response
+        } catch {
+            configuration.log("error: \(request.method) \(QueryString.pathPart(of: request.target)): \(error)")
+            response = Problem.internalError.response
+        }
+        finish(&response, request: request, rateHeaders: rateHeaders)
+        configuration.log(
+            AccessLog.line(
+                timeMilliseconds: Timestamp.now().milliseconds, method: request.method, target: request.target,
+                status: response.status, durationSeconds: MonotonicClock.seconds() - started,
+                bytes: response.file.map { Int($0.length) } ?? response.body.count, entityId: principal?.entityId))
+        return response
+    }
+
+    /// Headers every response gets (SPEC §2).
+    private func finish(_ response: inout APIResponse, request: APIRequest, rateHeaders: [(name: String, value: String)]) {
+        for header in SecurityHeaders.all { response.setHeader(header.name, header.value) }
+        for header in rateHeaders where response.header(header.name) == nil { response.headers.append(header) }
+        if response.header("Access-Control-Allow-Origin") == nil {
+            response.headers.append(contentsOf: CORS.responseHeaders(origin: request.header("Origin")))
+        }
+    }
+
+    private func route(
+        _ request: APIRequest, principal: inout Principal?, rateHeaders: inout [(name: String, value: String)]
+    ) async throws -> APIResponse {
+        if shuttingDown.load(ordering: .relaxed) { throw Problem.serviceUnavailable("The server is shutting down.") }
+        let (rawPath, query) = try QueryString.split(target: request.target)
+        guard let segments = Router.segments(of: rawPath) else { throw Problem.notFound(path: rawPath) }
+        let path = rawPath
+        let method = request.method.uppercased()
+
+        if method == "OPTIONS" {
+            switch router.match(method: "GET", path: segments) {
+            case .notFound: throw Problem.notFound(path: path)
+            case .found(let route, _): return CORS.preflight(methods: methods(for: route.pattern))
+            case .methodNotAllowed(let allowed): return CORS.preflight(methods: allowed.filter { $0 != "OPTIONS" })
+            }
+        }
+        let (route, parameters): (Route, [String: String])
+        switch router.match(method: method, path: segments) {
+        case .notFound: throw Problem.notFound(path: path)
+        case .methodNotAllowed(let allowed): throw Problem.methodNotAllowed(method, allowed: allowed)
+        case .found(let found, let values): (route, parameters) = (found, values)
+        }
+
+        principal = try await authenticate(request)
+        if let decision = rateLimit(request, principal: principal) {
+            rateHeaders = decision.headers
+            if !decision.isAllowed { throw Problem.tooManyRequests(decision) }
+        }
+        try authorize(route, principal: principal)
+        try ParameterValidation.rejectUnknown(query, known: route.queryParameters, allowPrefix: route.queryPrefix)
+
+        var context = RequestContext(
+            request: request, path: path, query: query, parameters: parameters, principal: principal, idempotency: nil,
+            app: self)
+        guard route.isCreating, let principal, let key = request.header("Idempotency-Key") else {
+            return try await route.handler(context)
+        }
+        return try await idempotently(route, context: &context, principal: principal, key: key)
+    }
+
+    /// The methods of every route sharing `pattern`, for preflights.
+    private func methods(for pattern: String) -> [String] {
+        Router.allowed(router.routes.filter { $0.pattern == pattern }.map(\.method)).filter { $0 != "OPTIONS" }
+    }
+
+    /// Who is asking (SPEC §2: a bad token is 401 even where anonymous access is allowed), with the
+    /// failed-authentication back-off per address (SPEC §6).
+    private func authenticate(_ request: APIRequest) async throws -> Principal? {
+        let credential = BearerToken.parse(request.header("Authorization"))
+        if case .none = credential { return nil }
+        let blocked = authFailures.peek(request.peerAddress)
+        if !blocked.isAllowed {
+            throw Problem.tooManyRequests(blocked, detail: "Too many failed authentications from this address; wait and retry.")
+        }
+        var principal: Principal?
+        if case .bearer(let secret) = credential {
+            if let cached = principals.principal(for: secret) {
+                return cached
+            }
+            principal = try await store.authenticate(secret: secret)
+            if let principal { principals.store(principal, for: secret) }
+        }
+        guard let principal else {
+            _ = authFailures.acquire(request.peerAddress)
+            throw Problem.unauthorized(invalidToken: true)
+        }
+        return principal
+    }
+
+    /// SPEC §6: per non-owner token, per address for anonymous callers; owner tokens only when
+    /// configured. `nil` when the caller is not limited.
+    private func rateLimit(_ request: APIRequest, principal: Principal?) -> RateLimitDecision? {
+        guard let principal else { return rateLimiter.acquire("address:" + request.peerAddress) }
+        let key = "token:" + (principal.tokenId ?? principal.entityId)
+        if principal.isOwner { return ownerRateLimiter?.acquire(key) }
+        return rateLimiter.acquire(key)
+    }
+
+    private func authorize(_ route: Route, principal: Principal?) throws(Problem) {
+        switch route.access {
+        case .anonymous, .optional:
+            return
+        case .authenticated:
+            if principal == nil { throw Problem.unauthorized(invalidToken: false) }
+        case .owner:
+            guard let principal else { throw Problem.unauthorized(invalidToken: false) }
+            if !principal.isOwner { throw Problem.forbidden("Only the owner may do this.") }
+        }
+    }
+
+    /// SPEC §2 `Idempotency-Key`: replay the first answer for the same key and body, 422 for the
+    /// same key with another body, 409 while the first is in flight.
+    private func idempotently(
+        _ route: Route, context: inout RequestContext, principal: Principal, key: String
+    ) async throws -> APIResponse {
+        guard IdempotencyGate.isValidKey(key) else {
+            throw Problem.badRequest("Idempotency-Key must be 1 to 255 visible ASCII characters.")
+        }
+        let request = context.request
+        // Attachments are streamed, never held whole: their fingerprint is the declared metadata.
+        let isStreamed = route.pattern == "/attachments"
+        let body = isStreamed ? [] : try await request.body.collect(upTo: configuration.maxJSONBytes)
+        var fingerprintBody = body
+        if isStreamed {
+            fingerprintBody = Array("\(request.body.declaredLength.map(String.init) ?? "chunked")".utf8)
+        }
+        let hash = RequestFingerprint.hash(
+            method: request.method, target: request.target, contentType: request.header("Content-Type"), body: fingerprintBody)
+        guard idempotency.begin(entityId: principal.entityId, key: key) else {
+            throw Problem.conflict("A request with this Idempotency-Key is still in progress.")
+        }
+        defer { idempotency.end(entityId: principal.entityId, key: key) }
+        if let stored = try await store.idempotentReplay(entityId: principal.entityId, key: key) {
+            guard stored.requestHash == hash else {
+                throw Problem.unprocessable("This Idempotency-Key was used with a different request.")
+            }
+            return IdempotencyGate.replay(stored.response)
+        }
+        context.idempotency = IdempotencyContext(
+            entityId: principal.entityId, key: key, requestHash: hash, body: body, isBodyConsumed: !isStreamed)
+        return try await route.handler(context)
+    }
+}
+
+extension QueryString {
+    /// The path of a request target, without its query.
+    static func pathPart(of target: String) -> String {
+        String(target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+    }
+}

@@ -1,0 +1,29 @@
+import StackJSON
+
+/// The hash that decides whether a repeated `Idempotency-Key` carries "the same body" (SPEC §2).
+///
+/// It covers the method, the path with its query, and the body. A JSON body is hashed in canonical
+/// form (keys sorted, no insignificant whitespace), so a client that re-serialises the same value
+/// differently still gets its replay; any other body is hashed byte for byte.
+public enum RequestFingerprint {
+    /// 64 hex digits of SHA-256 over `method`, `target` and the (canonical) body.
+    public static func hash(method: String, target: String, contentType: String?, body: [UInt8]) -> String {
+        var input = Array(method.utf8)
+        input.append(0)
+        input += Array(target.utf8)
+        input.append(0)
+        let essence = MediaTypes.essence(of: contentType)
+        if essence == MediaTypes.json || essence == MediaTypes.mergePatchJSON,
+            let value = try? JSONParser.parse(body)
+        {
+            input += Array("json".utf8)
+            input.append(0)
+            input += JSONSerializer.serialize(value, options: .sortedKeys)
+        } else {
+            input += Array((essence ?? "").utf8)
+            input.append(0)
+            input += body
+        }
+        return SHA256.hex(input)
+    }
+}

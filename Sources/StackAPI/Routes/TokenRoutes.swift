@@ -1,0 +1,53 @@
+import StackJSON
+import StackStore
+
+/// `/tokens` (SPEC §3, owner only).
+enum TokenRoutes {
+    static var routes: [Route] {
+        [
+            Route("GET", "/tokens", access: .owner, query: ["limit", "cursor"]) { context in
+                let limit = try ParameterValidation.limit(context.query.value("limit"))
+                let cursor = try ParameterValidation.nonEmpty("cursor", context.query.value("cursor"))
+                let tokens = try await context.store.listTokens(as: context.principal).sorted { $0.id < $1.id }
+                let page = ListBody.page(tokens, id: \.id, limit: limit, cursor: cursor)
+                return APIResponse(json: ListBody.json(page.items.map(\.json), nextCursor: page.nextCursor))
+            },
+            Route("POST", "/tokens", access: .owner, creates: true) { context in
+                let body = try BodyFields(await context.jsonObjectBody(), allowed: ["name", "entityId", "grants", "expiresAt"])
+                let name = try body.string("name", required: true)!
+                var createGrants: [String] = []
+                if let grants = try body.objectMember("grants") {
+                    let inner = try BodyFields(grants, allowed: ["create"])
+                    do {
+                        createGrants = try inner.strings("create") ?? []
+                    } catch {
+                        throw Problem.badRequest(
+                            "grants.create must be a list of type ids or \"*\".",
+                            errors: [.init(path: "/grants/create", message: "expected an array of strings")])
+                    }
+                }
+                var expiresAt: Timestamp?
+                if let text = try body.string("expiresAt") {
+                    guard let milliseconds = RFC3339.parse(text) else {
+                        throw Problem.badRequest(
+                            "expiresAt must be an RFC 3339 date-time.",
+                            errors: [.init(path: "/expiresAt", message: "not an RFC 3339 date-time")])
+                    }
+                    expiresAt = Timestamp(milliseconds: milliseconds)
+                }
+                let created = try await context.store.createToken(
+                    NewToken(name: name, entityId: body.string("entityId"), createGrants: createGrants, expiresAt: expiresAt),
+                    as: context.principal)
+                var response = APIResponse(status: 201, json: created.json)
+                response.headers.append(("Location", "/tokens/" + PathEscaping.escape(created.token.id)))
+                response.headers.append(("Cache-Control", "no-store"))
+                return response
+            },
+            Route("DELETE", "/tokens/:id", access: .owner) { context in
+                try await context.store.revokeToken(context.parameter("id"), as: context.principal)
+                context.app.tokensChanged()
+                return .noContent
+            },
+        ]
+    }
+}
