@@ -119,4 +119,20 @@ private func eventData(_ text: String) -> [JSON] {
             #expect(eventData(text).first?["operation"] == "create")
         }
     }
+
+    /// Over a real socket: headers at once, chunked `text/event-stream`, events as they commit.
+    @Test func stream_overTheServer_isChunkedEventStream() async throws {
+        try await withStack(overSocket: true) { stack in
+            try await stack.registerNoteType()
+            let created = try await stack.send("POST", "/records", token: stack.ownerToken, json: ["type": "note", "content": ["title": "wire"]])
+            let id = try #require(created.json["id"]?.stringValue)
+            let head = "GET /changes/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(stack.ownerToken)\r\n\r\n"
+            let raw = try await SocketClient.exchange(port: stack.port, request: Array(head.utf8), stopAt: Array("\"recordId\":\"\(id)\"".utf8))
+            let text = String(decoding: raw, as: UTF8.self)
+            #expect(text.hasPrefix("HTTP/1.1 200"))
+            #expect(text.lowercased().contains("content-type: text/event-stream"))
+            #expect(text.lowercased().contains("transfer-encoding: chunked"))
+            #expect(text.contains("event: change\ndata: {"))
+        }
+    }
 }

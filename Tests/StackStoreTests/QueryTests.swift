@@ -207,6 +207,25 @@ private func invalid(_ s: TestStack, _ body: String) async -> String? {
         }
     }
 
+    @Test func builtInSortsPageLikeOnePage() async throws {
+        try await withStack { s in
+            try await seed(s)
+            for sort in [#"["createdAt"]"#, #"["-createdAt"]"#, #"["type", "-createdAt"]"#, #"["-version", "id"]"#, #"["-updatedAt"]"#] {
+                let whole = try await names(s, #"{"sort": \#(sort), "limit": 1000}"#)
+                var paged: [String] = []
+                var cursor: String?
+                repeat {
+                    let query = RecordQuery(sort: try RecordQuery.parseSort(try JSON(parsing: sort), at: .root), limit: 3, cursor: cursor)
+                    let page = try await s.store.queryRecords(query, as: s.owner)
+                    paged += page.results.map { $0.content["name"]?.stringValue ?? "?" }
+                    cursor = page.nextCursor
+                } while cursor != nil && paged.count < 100
+                #expect(paged == whole, "sort \(sort)")
+                #expect(whole.count == 8)
+            }
+        }
+    }
+
     @Test func queriesOnlySeeReadableRecords() async throws {
         try await withStack { s in
             try await s.registerType("note")

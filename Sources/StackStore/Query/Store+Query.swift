@@ -109,6 +109,14 @@ extension Store {
     /// Rows strictly after the cursor in the sort order: for some i, the first i columns equal
     /// the cursor's and column i is past it; or all equal and the row id is past it.
     static func keyset(_ columns: [SortColumn], after cursor: QueryCursor, ridDescending: Bool) -> SQLFragment {
+        // Built-in columns are never NULL: when they all run the row id's way, one row-value
+        // comparison says the same and lets SQLite seek in the sort index instead of scanning.
+        if columns.allSatisfy({ $0.descending == ridDescending && $0.fragment.arguments.isEmpty }) {
+            let names = columns.map(\.sql) + ["r.rid"]
+            return SQLFragment(
+                "(\(names.joined(separator: ", "))) \(ridDescending ? "<" : ">") (\(names.map { _ in "?" }.joined(separator: ", ")))",
+                cursor.keys + [.integer(cursor.rid)])
+        }
         var alternatives: [SQLFragment] = []
         var prefix: [SQLFragment] = []
         for (column, value) in zip(columns, cursor.keys) {
