@@ -309,3 +309,44 @@ private func invalid(_ s: TestStack, _ body: String) async -> String? {
         }
     }
 }
+
+@Suite struct TypeIndexTests {
+    @Test func indexedPathsGetAnExpressionIndexThatQueriesUse() async throws {
+        try await withStack { s in
+            _ = try await s.store.registerType(NewType(id: "task", schema: ["type": "object"], indexes: ["status", "due.date"]), as: s.owner)
+            for i in 0..<20 {
+                let content: JSON = ["status": .string(i % 2 == 0 ? "open" : "done"), "due": ["date": .string("2026-01-\(10 + i)")]]
+                _ = try await s.store.createRecord(NewRecord(type: "task", content: content), as: s.owner)
+            }
+            let names = try await s.store.read { db in
+                try db.fetchAll("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'records_content_%'") { $0.text(0) }
+            }
+            #expect(names.count == 2)
+            let filter = try FilterParser.parse(try JSON(parsing: #"{"content.status": "open"}"#))
+            let predicate = QueryCompiler.compile(filter)
+            let plan = try await s.store.read { db in
+                // A real read first: a reader learns of the new index when its transaction starts
+                // (EXPLAIN alone does not start one, so it could plan with the older schema).
+                _ = try db.fetchOne("SELECT count(*) FROM records") { $0.int(0) }
+                return try db.fetchAll(
+                    "EXPLAIN QUERY PLAN SELECT r.rid FROM records r WHERE r.type IN (?) AND \(predicate.sql)",
+                    [DatabaseValue.text("task")] + predicate.arguments) { $0.text(3) }
+            }
+            #expect(plan.contains { $0.contains("records_content_") }, "\(plan)")
+            let query = RecordQuery(types: ["task"], filter: filter, limit: 1000)
+            #expect(try await s.store.queryRecords(query, as: s.owner).results.count == 10)
+        }
+    }
+
+    @Test func pathsWithQuotesAndSpacesAreLiteralMemberNames() async throws {
+        try await withStack { s in
+            try await s.registerType("note")
+            _ = try await s.store.createRecord(NewRecord(type: "note", content: ["it's a key": 1, "x": ["y z": "w"]]), as: s.owner)
+            let hit = try RecordQuery(body: try JSON(parsing: #"{"where": {"content.it's a key": 1, "content.x.y z": "w"}}"#))
+            #expect(try await s.store.queryRecords(hit, as: s.owner).results.count == 1)
+            let sorted = try RecordQuery(body: try JSON(parsing: #"{"type": "note", "sort": ["-content.it's a key"]}"#))
+            #expect(try await s.store.queryRecords(sorted, as: s.owner).results.count == 1)
+        }
+    }
+}
+

@@ -1,8 +1,9 @@
 import StackJSON
 
 /// Compiles a ``RecordFilter`` into a parameterised SQL predicate over the `records` row `r`
-/// (SPEC §5): every value is a bound argument, content paths are validated (``FilterField``) and
-/// bound too. Each predicate is two-valued (0/1, never NULL), so `not` negates exactly.
+/// (SPEC §5): every value is a bound argument; content paths are validated (``FilterField``) and
+/// written as escaped SQL string literals (``pathLiteral(_:)``), so they can match the types'
+/// expression indexes. Each predicate is two-valued (0/1, never NULL), so `not` negates exactly.
 enum QueryCompiler {
     static func compile(_ filter: RecordFilter) -> SQLFragment {
         switch filter {
@@ -16,7 +17,7 @@ enum QueryCompiler {
             let inner = compile(child)
             return SQLFragment("(NOT \(inner.sql))", inner.arguments)
         case .condition(let field, let op, let operand):
-            if let path = field.jsonPath {
+            if let path = pathLiteral(field) {
                 return content(path: path, op, operand)
             }
             return builtIn(field, op, operand)
@@ -30,56 +31,56 @@ enum QueryCompiler {
     // MARK: content fields
 
     static func content(path: String, _ op: FilterOperator, _ operand: JSON) -> SQLFragment {
-        let p = DatabaseValue.text(path)
+        let p = path
         switch op {
         case .eq: return contentEquals(p, operand)
         case .ne: return negate(contentEquals(p, operand))
         case .in: return join((operand.arrayValue ?? []).map { contentEquals(p, $0) }, orEmpty: "0")
         case .nin: return negate(join((operand.arrayValue ?? []).map { contentEquals(p, $0) }, orEmpty: "0"))
         case .exists:
-            return SQLFragment("(json_type(r.content, ?) IS \(operand.boolValue == true ? "NOT NULL" : "NULL"))", [p])
+            return SQLFragment("(json_type(r.content, \(p)) IS \(operand.boolValue == true ? "NOT NULL" : "NULL"))")
         case .gt, .gte, .lt, .lte:
             let symbol = comparison(op)
             switch operand {
             case .number(let number):
                 return SQLFragment(
-                    "(IFNULL(json_type(r.content, ?) IN ('integer', 'real'), 0) AND json_extract(r.content, ?) \(symbol) ?)",
-                    [p, p, bind(number)])
+                    "(IFNULL(json_type(r.content, \(p)) IN ('integer', 'real'), 0) AND json_extract(r.content, \(p)) \(symbol) ?)",
+                    [bind(number)])
             case .string(let text):
-                return SQLFragment("(json_type(r.content, ?) IS 'text' AND json_extract(r.content, ?) \(symbol) ?)", [p, p, .text(text)])
+                return SQLFragment("(json_type(r.content, \(p)) IS 'text' AND json_extract(r.content, \(p)) \(symbol) ?)", [.text(text)])
             default: return SQLFragment("0")
             }
         case .prefix:
             let text = DatabaseValue.text(operand.stringValue ?? "")
             return SQLFragment(
-                "(json_type(r.content, ?) IS 'text' AND substr(json_extract(r.content, ?), 1, length(?)) = ?)", [p, p, text, text])
+                "(json_type(r.content, \(p)) IS 'text' AND substr(json_extract(r.content, \(p)), 1, length(?)) = ?)", [text, text])
         case .contains:
             let element = elementEquals(operand)
-            var sql = "(json_type(r.content, ?) IS 'array' AND EXISTS (SELECT 1 FROM json_each(r.content, ?) e WHERE \(element.sql)))"
-            var arguments = [p, p] + element.arguments
+            var sql = "(json_type(r.content, \(p)) IS 'array' AND EXISTS (SELECT 1 FROM json_each(r.content, \(p)) e WHERE \(element.sql)))"
+            var arguments = element.arguments
             if let text = operand.stringValue {
-                sql = "((json_type(r.content, ?) IS 'text' AND instr(json_extract(r.content, ?), ?) > 0) OR \(sql))"
-                arguments = [p, p, .text(text)] + arguments
+                sql = "((json_type(r.content, \(p)) IS 'text' AND instr(json_extract(r.content, \(p)), ?) > 0) OR \(sql))"
+                arguments = [.text(text)] + arguments
             }
             return SQLFragment(sql, arguments)
         }
     }
 
     /// Equality that never matches across JSON types (SPEC §5).
-    static func contentEquals(_ p: DatabaseValue, _ operand: JSON) -> SQLFragment {
+    static func contentEquals(_ p: String, _ operand: JSON) -> SQLFragment {
         switch operand {
-        case .null: return SQLFragment("(json_type(r.content, ?) IS 'null')", [p])
-        case .bool(let value): return SQLFragment("(json_type(r.content, ?) IS '\(value ? "true" : "false")')", [p])
+        case .null: return SQLFragment("(json_type(r.content, \(p)) IS 'null')")
+        case .bool(let value): return SQLFragment("(json_type(r.content, \(p)) IS '\(value ? "true" : "false")')")
         case .string(let text):
-            return SQLFragment("(json_type(r.content, ?) IS 'text' AND json_extract(r.content, ?) = ?)", [p, p, .text(text)])
+            return SQLFragment("(json_type(r.content, \(p)) IS 'text' AND json_extract(r.content, \(p)) = ?)", [.text(text)])
         case .number(let number):
             return SQLFragment(
-                "(IFNULL(json_type(r.content, ?) IN ('integer', 'real'), 0) AND json_extract(r.content, ?) = ?)", [p, p, bind(number)])
+                "(IFNULL(json_type(r.content, \(p)) IN ('integer', 'real'), 0) AND json_extract(r.content, \(p)) = ?)", [bind(number)])
         case .array, .object:
             let kind = operand.arrayValue != nil ? "array" : "object"
             return SQLFragment(
-                "(json_type(r.content, ?) IS '\(kind)' AND json_extract(r.content, ?) = json(?))",
-                [p, p, .text(operand.serializedString())])
+                "(json_type(r.content, \(p)) IS '\(kind)' AND json_extract(r.content, \(p)) = json(?))",
+                [.text(operand.serializedString())])
         }
     }
 
@@ -147,6 +148,15 @@ enum QueryCompiler {
     }
 
     // MARK: helpers
+
+    /// A content field's JSON path as a SQL string literal (`'$."a"."b"'`). Safe to splice: the
+    /// segments are validated (no `"`, no control characters, see ``FilterField``) and `'` is
+    /// doubled. A literal rather than a bound argument, so expressions match the types' expression
+    /// indexes (``TypeIndexes``).
+    static func pathLiteral(_ field: FilterField) -> String? {
+        guard let path = field.jsonPath else { return nil }
+        return "'" + path.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"
+    }
 
     static func join(_ parts: [SQLFragment], orEmpty empty: String) -> SQLFragment {
         parts.isEmpty ? SQLFragment(empty) : join(parts, with: "OR")

@@ -40,8 +40,7 @@ extension Store {
             conditions.append(Store.keyset(keys, after: cursor, ridDescending: descending))
         }
         let select = SQLFragment(
-            "SELECT \(RecordRows.columns)" + keys.enumerated().map { ", \($0.element.sql) AS k\($0.offset)" }.joined() + " FROM",
-            keys.flatMap(\.fragment.arguments))
+            "SELECT \(RecordRows.columns)" + keys.enumerated().map { ", \($0.element.sql) AS k\($0.offset)" }.joined() + " FROM")
         let whereClause = conditions.isEmpty ? SQLFragment("1") : QueryCompiler.join(conditions, with: "AND")
         let order = keys.enumerated().map { "k\($0.offset) \($0.element.descending ? "DESC" : "ASC")" } + ["r.rid \(descending ? "DESC" : "ASC")"]
         let tail = "ORDER BY \(order.joined(separator: ", ")) LIMIT ?"
@@ -79,11 +78,12 @@ extension Store {
         return Page(results: rows.map { $0.1.visible(to: principal) }, nextCursor: next)
     }
 
-    /// One SQL sort column: its expression (with arguments) and direction.
+    /// One SQL sort column: its expression and direction.
     struct SortColumn {
-        var fragment: SQLFragment
+        var sql: String
         var descending: Bool
-        var sql: String { fragment.sql }
+        /// A built-in column (never NULL).
+        var isBuiltIn: Bool
     }
 
     /// A content key sorts by (JSON type rank, value): missing < null < booleans < numbers <
@@ -91,17 +91,16 @@ extension Store {
     /// cursor stays exact. Built-in fields sort by their column.
     static func sortColumns(_ sort: [QuerySortKey]) -> [SortColumn] {
         sort.flatMap { key -> [SortColumn] in
-            guard let path = key.field.jsonPath else {
-                return [SortColumn(fragment: SQLFragment(QueryCompiler.column(key.field)), descending: key.descending)]
+            guard let p = QueryCompiler.pathLiteral(key.field) else {
+                return [SortColumn(sql: QueryCompiler.column(key.field), descending: key.descending, isBuiltIn: true)]
             }
-            let p = DatabaseValue.text(path)
             let rank = """
-                (CASE json_type(r.content, ?) WHEN 'null' THEN 1 WHEN 'false' THEN 2 WHEN 'true' THEN 2 \
+                (CASE json_type(r.content, \(p)) WHEN 'null' THEN 1 WHEN 'false' THEN 2 WHEN 'true' THEN 2 \
                 WHEN 'integer' THEN 3 WHEN 'real' THEN 3 WHEN 'text' THEN 4 WHEN 'array' THEN 5 WHEN 'object' THEN 6 ELSE 0 END)
                 """
             return [
-                SortColumn(fragment: SQLFragment(rank, [p]), descending: key.descending),
-                SortColumn(fragment: SQLFragment("json_extract(r.content, ?)", [p]), descending: key.descending),
+                SortColumn(sql: rank, descending: key.descending, isBuiltIn: false),
+                SortColumn(sql: "json_extract(r.content, \(p))", descending: key.descending, isBuiltIn: false),
             ]
         }
     }
@@ -111,7 +110,7 @@ extension Store {
     static func keyset(_ columns: [SortColumn], after cursor: QueryCursor, ridDescending: Bool) -> SQLFragment {
         // Built-in columns are never NULL: when they all run the row id's way, one row-value
         // comparison says the same and lets SQLite seek in the sort index instead of scanning.
-        if columns.allSatisfy({ $0.descending == ridDescending && $0.fragment.arguments.isEmpty }) {
+        if columns.allSatisfy({ $0.descending == ridDescending && $0.isBuiltIn }) {
             let names = columns.map(\.sql) + ["r.rid"]
             return SQLFragment(
                 "(\(names.joined(separator: ", "))) \(ridDescending ? "<" : ">") (\(names.map { _ in "?" }.joined(separator: ", ")))",
@@ -120,9 +119,9 @@ extension Store {
         var alternatives: [SQLFragment] = []
         var prefix: [SQLFragment] = []
         for (column, value) in zip(columns, cursor.keys) {
-            let past = SQLFragment("\(column.sql) \(column.descending ? "<" : ">") ?", column.fragment.arguments + [value])
+            let past = SQLFragment("\(column.sql) \(column.descending ? "<" : ">") ?", [value])
             alternatives.append(QueryCompiler.join(prefix + [past], with: "AND"))
-            prefix.append(SQLFragment("\(column.sql) IS ?", column.fragment.arguments + [value]))
+            prefix.append(SQLFragment("\(column.sql) IS ?", [value]))
         }
         alternatives.append(QueryCompiler.join(prefix + [SQLFragment("r.rid \(ridDescending ? "<" : ">") ?", [.integer(cursor.rid)])], with: "AND"))
         return QueryCompiler.join(alternatives, with: "OR")
