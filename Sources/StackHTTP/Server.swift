@@ -1,4 +1,4 @@
-import Synchronization
+
 
 /// An HTTP/1.1 server on non-blocking POSIX sockets: one event-loop thread per core, handlers run
 /// as Swift tasks.
@@ -22,7 +22,7 @@ public final class Server: Sendable {
     }
 
     private struct Lifecycle: @unchecked Sendable {
-        // @unchecked: only touched under `lifecycle`'s Mutex; the loop/listener references are
+        // @unchecked: only touched under `lifecycle`'s Lock; the loop/listener references are
         // used from other threads only through `EventLoop.execute`.
         var phase: Phase = .idle
         var address: SocketAddress? = nil
@@ -31,7 +31,7 @@ public final class Server: Sendable {
     }
 
     private let state: ServerState
-    private let lifecycle = Mutex(Lifecycle())
+    private let lifecycle = Lock(Lifecycle())
 
     /// Creates a server that answers every request with `handler`. An error thrown by the handler
     /// becomes its ``HTTPResponseError`` response, or a bare 500.

@@ -47,6 +47,13 @@ public struct ServerConfiguration: Sendable {
     /// How long to keep reading (and discarding) after sending a final response and half-closing,
     /// so the client reads the response before a reset (RFC 9112 §9.6).
     public var lingerTimeout: Duration = .seconds(2)
+    /// Builds the responses the server writes on its own, without a handler: parse errors (400,
+    /// 413, 414, 431, 501, 505), timeouts (408) and overload (503). Its body must be bytes; framing
+    /// headers are the server's. The default is a short `text/plain` reason phrase; an application
+    /// sets this to answer those errors in its own format (StackAPI: problem+json with `nosniff`).
+    public var errorResponse: @Sendable (HTTPStatus) -> Response = { status in
+        Response.text(status.reasonPhrase + "\n", status: status)
+    }
 
     /// Creates a configuration listening on `host:port`.
     public init(host: String = "127.0.0.1", port: Int = 8080, threadCount: Int? = nil) {

@@ -82,6 +82,19 @@ import Testing
         try await withStack(overSocket: true) { stack in
             let response = try await stack.send("GET", "/health", headers: [("X-Padding", String(repeating: "a", count: 20_000))])
             #expect(response.status == 431)
+            #expect(response.header("Content-Type") == "application/problem+json")
+            #expect(response.header("X-Content-Type-Options") == "nosniff")
+        }
+    }
+
+    @Test func malformedRequests_getProblemJSON_fromTheServerLayer() async throws {
+        try await withStack(overSocket: true) { stack in
+            // Content-Length and Transfer-Encoding together: refused before any route (RFC 9112 §6.1).
+            let response = try await stack.send(
+                "POST", "/records", headers: [("Content-Length", "3"), ("Transfer-Encoding", "chunked")])
+            #expect(response.status == 400)
+            #expect(response.header("Content-Type") == "application/problem+json")
+            #expect(response.header("X-Content-Type-Options") == "nosniff")
         }
     }
 

@@ -210,4 +210,28 @@ import StackHTTP
         #expect(throws: (any Error).self) { try second.start() }
         await first.shutdown()
     }
+
+    @Test func noContentAndNotModified_haveNoBody_andFramingIsTheServers() async throws {
+        var router = Router<BasicRequestContext>()
+        router.on("/204", method: .GET) { _, _ in Response(status: .noContent, body: .string("dropped")) }
+        router.on("/304", method: .GET) { _, _ in Response(status: .notModified, body: .string("dropped")) }
+        router.on("/lying", method: .GET) { _, _ in
+            Response(status: .ok, headers: ["Content-Length": "999", "Transfer-Encoding": "gzip"], body: .string("four"))
+        }
+        let responses = try await withServer(router: router) { port in
+            try await offload { () -> [RawResponse?] in
+                let client = try RawClient(port: port)
+                try client.send(
+                    "GET /204 HTTP/1.1\r\nHost: x\r\n\r\nGET /304 HTTP/1.1\r\nHost: x\r\n\r\n"
+                        + "GET /lying HTTP/1.1\r\nHost: x\r\n\r\n")
+                return [try client.readResponse(), try client.readResponse(), try client.readResponse()]
+            }
+        }
+        #expect(responses.map { $0?.status } == [204, 304, 200])
+        #expect(responses[0]?.header("Content-Length") == nil)
+        #expect(responses[1]?.header("Content-Length") == nil)
+        #expect(responses[2]?.header("Content-Length") == "4")
+        #expect(responses[2]?.header("Transfer-Encoding") == nil)
+        #expect(responses[2]?.text == "four")
+    }
 }

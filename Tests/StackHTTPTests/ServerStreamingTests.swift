@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Testing
 import StackHTTP
 
@@ -82,10 +81,10 @@ import StackHTTP
     @Test func slowConsumer_appliesBackPressure_toTheSender() async throws {
         // The handler reads nothing until released; the server must stop reading the socket, so a
         // client with a 1 s send timeout cannot push 64 MiB through.
-        let release = Mutex<CheckedContinuation<Void, Never>?>(nil)
+        let (gate, open) = AsyncStream<Void>.makeStream()
         var router = Router<BasicRequestContext>()
         router.on("/slow", method: .PUT) { request, _ in
-            await withCheckedContinuation { c in release.withLock { $0 = c } }
+            for await _ in gate { break }
             var total = 0
             for try await chunk in request.body { total += chunk.count }
             return .text("\(total)")
@@ -100,8 +99,8 @@ import StackHTTP
                 }
                 return false
             }
-            while release.withLock({ $0 == nil }) { try await Task.sleep(for: .milliseconds(10)) }
-            release.withLock { $0?.resume() }
+            open.yield()
+            open.finish()
             return result
         }
         #expect(blocked)

@@ -13,10 +13,12 @@ import Darwin
 ///
 /// The test re-executes its own test binary with `STACK_CRASH_CHILD_DIR` set, running only
 /// `crashChildWriterProcess`, which writes records from several tasks and prints each id once
-/// its write is acknowledged. The parent SIGKILLs it at random moments, 20 times, then reopens the
+/// its write is acknowledged (durability `full` in even rounds, `normal` in odd ones: both must
+/// survive `kill -9`, SPEC §6). The parent SIGKILLs it at random moments, 20 times, then reopens the
 /// stack and finds every printed id, with `PRAGMA integrity_check` = ok.
 @Suite struct CrashTests {
     static let childDirectoryVariable = "STACK_CRASH_CHILD_DIR"
+    static let childDurabilityVariable = "STACK_CRASH_CHILD_DURABILITY"
     static var childDirectory: String? { ProcessInfo.processInfo.environment[childDirectoryVariable] }
 
     @Test(.enabled(if: childDirectory == nil, "runs in the parent test process only"))
@@ -56,6 +58,7 @@ import Darwin
         process.arguments = ["--testing-library", "swift-testing", "--filter", "crashChildWriterProcess"]
         var environment = ProcessInfo.processInfo.environment
         environment[CrashTests.childDirectoryVariable] = stackPath
+        environment[CrashTests.childDurabilityVariable] = round % 2 == 0 ? "full" : "normal"
         process.environment = environment
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
         process.standardError = FileHandle.nullDevice
@@ -82,7 +85,8 @@ import Darwin
     /// The child's body: write records from 4 tasks and print each acknowledged id, until killed.
     @Test(.enabled(if: childDirectory != nil, "runs only as the crash test's child process"))
     func crashChildWriterProcess() async throws {
-        let store = try await Store.open(at: CrashTests.childDirectory!, configuration: StoreConfiguration(durability: .full))
+        let durability = Durability(rawValue: ProcessInfo.processInfo.environment[CrashTests.childDurabilityVariable] ?? "") ?? .full
+        let store = try await Store.open(at: CrashTests.childDirectory!, configuration: StoreConfiguration(durability: durability))
         let owner = store.ownerPrincipal
         try await withThrowingTaskGroup(of: Void.self) { group in
             for writer in 0..<4 {

@@ -61,6 +61,30 @@ import Testing
         }
     }
 
+    /// Reads never wait for writes: a read completes while a write transaction is held open.
+    @Test(.timeLimit(.minutes(1))) func readsDoNotWaitForAnOpenWrite() async throws {
+        try await withPool { pool in
+            try await pool.write { db in try db.execute("INSERT INTO t (name) VALUES ('before')") }
+            let started = DispatchSemaphore(value: 0)
+            let release = DispatchSemaphore(value: 0)
+            // The write blocks the writer thread (never the cooperative pool) until released.
+            let writer = Task {
+                try await pool.write { db in
+                    try db.execute("INSERT INTO t (name) VALUES ('during')")
+                    started.signal()
+                    release.wait()
+                }
+            }
+            try await Blocking.run { started.wait() }
+            let names = try await pool.read { db in try db.fetchAll("SELECT name FROM t ORDER BY id") { $0.text(0) } }
+            #expect(names == ["before"])  // the uncommitted row is invisible, and the read did not block
+            release.signal()
+            try await writer.value
+            let after = try await pool.read { db in try db.fetchAll("SELECT name FROM t ORDER BY id") { $0.text(0) } }
+            #expect(after == ["before", "during"])
+        }
+    }
+
     @Test func readersAreReadOnly() async throws {
         try await withPool { pool in
             await #expect(throws: DatabaseError.self) {

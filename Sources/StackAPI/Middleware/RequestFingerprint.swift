@@ -1,4 +1,5 @@
 import StackJSON
+import StackStore
 
 /// The hash that decides whether a repeated `Idempotency-Key` carries "the same body" (SPEC §2).
 ///
@@ -24,6 +25,6 @@ public enum RequestFingerprint {
             input.append(0)
             input += body
         }
-        return SHA256.hex(input)
+        return SHA256.hexDigest(of: input)
     }
 }

@@ -11,7 +11,9 @@ extension App {
     /// let address = try server.start()
     /// ```
     public func makeServer(configuration: ServerConfiguration) -> Server {
-        Server(configuration: configuration) { [self] request in
+        var configuration = configuration
+        configuration.errorResponse = App.serverErrorResponse
+        return Server(configuration: configuration) { [self] request in
             await self.respond(to: request)
         }
     }

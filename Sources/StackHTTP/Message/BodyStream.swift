@@ -1,4 +1,4 @@
-import Synchronization
+
 
 /// The single-producer (event loop) / single-consumer (handler) buffer behind ``RequestBody``.
 ///
@@ -21,7 +21,7 @@ final class BodyStream: Sendable {
     let expectedLength: Int?
     private let highWater: Int
     private let lowWater: Int
-    private let state = Mutex(State())
+    private let state = Lock(State())
     private let onDemand: @Sendable () -> Void
 
     init(expectedLength: Int?, highWater: Int, onDemand: @escaping @Sendable () -> Void) {

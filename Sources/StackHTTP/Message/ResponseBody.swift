@@ -102,11 +102,11 @@ public struct ResponseBodyWriter: Sendable {
     public func waitForPeerClose() async { await sink.waitForPeerClose() }
 }
 
-import Synchronization
+
 
 /// A sink that keeps what is written, for ``ResponseBody/collect()``.
 final class CollectingSink: ResponseBodySink {
-    private let storage = Mutex<[UInt8]>([])
+    private let storage = Lock<[UInt8]>([])
     var bytes: [UInt8] { storage.withLock { $0 } }
     func write(_ bytes: [UInt8]) async throws { storage.withLock { $0.append(contentsOf: bytes) } }
     func waitForPeerClose() async {}

@@ -300,7 +300,7 @@ final class Connection: LoopHandler, @unchecked Sendable {
 
     /// Sends a minimal error response with `Connection: close`, then closes gracefully.
     func writeErrorAndClose(_ status: HTTPStatus) {
-        let response = Response.text(status.reasonPhrase + "\n", status: status)
+        let response = configuration.errorResponse(status)
         let date = loop.dateCache.dateField()
         try? ResponseSerializer.writeHead(
             status: status,

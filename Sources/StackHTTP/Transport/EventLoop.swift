@@ -17,9 +17,9 @@ protocol LoopHandler: AnyObject {
 /// posted from other threads, and checks timeouts a few times a second.
 final class EventLoop: @unchecked Sendable {
     // @unchecked: everything but `pending`/`wakePending` is touched only on the loop thread;
-    // `pending` is guarded by its Mutex and `wakePending` is atomic.
+    // `pending` is guarded by its Lock and `wakePending` is atomic.
     private var poller: Poller
-    private let pending = Mutex<[@Sendable () -> Void]>([])
+    private let pending = Lock<[@Sendable () -> Void]>([])
     private let wakePending = Atomic<Bool>(false)
     private var handlers: [(any LoopHandler)?] = []
     private var running = true

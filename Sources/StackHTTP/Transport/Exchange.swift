@@ -36,7 +36,7 @@ final class Exchange {
 /// Whether the peer of a connection is gone, readable from any thread (the streaming writer).
 final class PeerState: Sendable {
     private let closed = Atomic<Bool>(false)
-    private let waiters = Mutex<[CheckedContinuation<Void, Never>]>([])
+    private let waiters = Lock<[CheckedContinuation<Void, Never>]>([])
 
     var isClosed: Bool { closed.load(ordering: .acquiring) }
 

@@ -16,8 +16,6 @@ final class Listener: LoopHandler, @unchecked Sendable {
     private var backoffUntil: UInt64 = 0
     private var paused = false
     private var closed = false
-    private static let overloadResponse: [UInt8] = Array(
-        "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8)
 
     /// Binds and listens. Throws the failing call and errno.
     init(configuration: ServerConfiguration, loops: [EventLoop], server: ServerState) throws {
@@ -120,7 +118,7 @@ final class Listener: LoopHandler, @unchecked Sendable {
             let active = server.activeConnections.load(ordering: .relaxed)
             if active >= configuration.maxConnections || server.isShuttingDown.load(ordering: .relaxed) {
                 if configuration.overloadBehavior == .serviceUnavailable {
-                    _ = Listener.overloadResponse.withUnsafeBytes {
+                    _ = Listener.overloadResponse(configuration).withUnsafeBytes {
                         Posix.send(client, $0.baseAddress!, $0.count)
                     }
                     shutdown(client, Int32(SHUT_WR))
@@ -150,5 +148,25 @@ final class Listener: LoopHandler, @unchecked Sendable {
             paused = false
             loops[0].reregister(fd, [.read])
         }
+    }
+}
+
+extension Listener {
+    /// The 503 written to a connection accepted over the limit (built by the configuration's
+    /// ``ServerConfiguration/errorResponse``), with `Connection: close`.
+    static func overloadResponse(_ configuration: ServerConfiguration) -> [UInt8] {
+        let response = configuration.errorResponse(.serviceUnavailable)
+        var body: [UInt8] = []
+        if case .bytes(let bytes) = response.body.storage { body = bytes }
+        var out: [UInt8] = []
+        do {
+            try ResponseSerializer.writeHead(
+                status: .serviceUnavailable, headers: response.headers, framing: .length(body.count), close: true,
+                date: DateCache.format(time(nil)), into: &out)
+        } catch {
+            out = Array("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8)
+            body = []
+        }
+        return out + body
     }
 }

@@ -7,7 +7,7 @@ final class ServerState: Sendable {
     let handler: @Sendable (Request) async throws -> Response
     let activeConnections = Atomic<Int>(0)
     let isShuttingDown = Atomic<Bool>(false)
-    private let drained = Mutex<[CheckedContinuation<Void, Never>]>([])
+    private let drained = Lock<[CheckedContinuation<Void, Never>]>([])
 
     init(configuration: ServerConfiguration, handler: @escaping @Sendable (Request) async throws -> Response) {
         self.configuration = configuration

@@ -54,7 +54,7 @@ extension SchemaValidator {
 
     /// §10.2.2.1: "if" only selects; its annotations count when it holds.
     mutating func applyConditional(_ keyword: Keyword, _ value: JSON, _ annotations: inout Annotations?) -> Bool {
-        guard case .conditional(let ifNode, let thenNode, let elseNode, _, _) = keyword.kind else { return true }
+        guard case .conditional(let ifNode, let thenNode, let elseNode) = keyword.kind else { return true }
         if evaluateSilently(ifNode, value, &annotations) {
             guard let thenNode else { return true }
             return evaluate(thenNode, value, &annotations)

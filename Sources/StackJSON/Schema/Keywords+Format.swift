@@ -17,6 +17,29 @@ enum FormatChecker: String, Sendable, CaseIterable {
 
     /// Whether `s` is valid for the format.
     func check(_ s: String) -> Bool {
+        switch self {
+        case .dateTime, .date, .time, .uuid:
+            // The formats records use most: checked in place, without copying the bytes.
+            if let result = s.utf8.withContiguousStorageIfAvailable({ checkInPlace($0) }) { return result }
+            return checkInPlace(Array(s.utf8))
+        default:
+            return checkCopy(s)
+        }
+    }
+
+    private func checkInPlace<C: RandomAccessCollection>(_ b: C) -> Bool where C.Element == UInt8, C.Index == Int {
+        switch self {
+        case .dateTime:
+            guard b.count >= 20, b[b.startIndex + 10] == 0x54 || b[b.startIndex + 10] == 0x74 else { return false }
+            return FormatChecker.isDate(b[b.startIndex..<b.startIndex + 10]) && FormatChecker.isTime(b[(b.startIndex + 11)...])
+        case .date: return b.count == 10 && FormatChecker.isDate(b[...])
+        case .time: return FormatChecker.isTime(b[...])
+        case .uuid: return FormatChecker.isUUID(b)
+        default: return checkCopy(String(decoding: b, as: UTF8.self))
+        }
+    }
+
+    private func checkCopy(_ s: String) -> Bool {
         let b = Array(s.utf8)
         switch self {
         case .dateTime: return FormatChecker.isDateTime(b)
@@ -39,7 +62,7 @@ enum FormatChecker: String, Sendable, CaseIterable {
 
     @inline(__always) static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
 
-    static func number(_ b: ArraySlice<UInt8>) -> Int? {
+    static func number<C: Collection>(_ b: C) -> Int? where C.Element == UInt8 {
         guard !b.isEmpty, b.allSatisfy(isDigit) else { return nil }
         return b.reduce(0) { $0 * 10 + Int($1 - 0x30) }
     }
@@ -53,7 +76,7 @@ enum FormatChecker: String, Sendable, CaseIterable {
     }
 
     /// full-date = date-fullyear "-" date-month "-" date-mday
-    static func isDate(_ b: ArraySlice<UInt8>) -> Bool {
+    static func isDate<C: RandomAccessCollection>(_ b: C) -> Bool where C.Element == UInt8, C.Index == Int {
         guard b.count == 10 else { return false }
         let s = b.startIndex
         guard b[s + 4] == 0x2D, b[s + 7] == 0x2D,
@@ -63,7 +86,7 @@ enum FormatChecker: String, Sendable, CaseIterable {
     }
 
     /// full-time = partial-time time-offset; a leap second (":60") must be 23:59:60 in UTC.
-    static func isTime(_ b: ArraySlice<UInt8>) -> Bool {
+    static func isTime<C: RandomAccessCollection>(_ b: C) -> Bool where C.Element == UInt8, C.Index == Int {
         guard b.count >= 9 else { return false }
         let s = b.startIndex
         guard b[s + 2] == 0x3A, b[s + 5] == 0x3A,
@@ -255,7 +278,7 @@ enum FormatChecker: String, Sendable, CaseIterable {
 
     // MARK: RFC 4122 §3 string form
 
-    static func isUUID(_ b: [UInt8]) -> Bool {
+    static func isUUID<C: RandomAccessCollection>(_ b: C) -> Bool where C.Element == UInt8, C.Index == Int {
         guard b.count == 36 else { return false }
         for (i, c) in b.enumerated() {
             if i == 8 || i == 13 || i == 18 || i == 23 {

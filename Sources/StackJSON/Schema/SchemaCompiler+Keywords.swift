@@ -80,7 +80,7 @@ extension SchemaCompiler {
                 let thenNode = object["then"] == nil ? nil : try compile(SchemaLocation(doc: location.doc, pointer: path("then")))
                 let elseNode = object["else"] == nil ? nil : try compile(SchemaLocation(doc: location.doc, pointer: path("else")))
                 keywords.append(Keyword(path: kp, kind: .conditional(
-                    if: ifNode, then: thenNode, else: elseNode, thenPath: path("then"), elsePath: path("else"))))
+                    if: ifNode, then: thenNode, else: elseNode)))
             case "then", "else":
                 // Compiled with "if"; ignored without it (Core §10.2.2).
                 if object["if"] == nil { _ = try compile(SchemaLocation(doc: location.doc, pointer: kp)) }

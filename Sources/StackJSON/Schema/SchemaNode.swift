@@ -138,7 +138,7 @@ final class Keyword: Sendable {
         case anyOf([Int])
         case oneOf([Int])
         case not(Int)
-        case conditional(if: Int, then: Int?, else: Int?, thenPath: JSONPointer, elsePath: JSONPointer)
+        case conditional(if: Int, then: Int?, else: Int?)
         case dependentSchemas([(String, Int)])
         case objectMembers(ObjectMembers)
         case arrayItems(prefix: [Int], items: Int?, itemsPath: JSONPointer)

@@ -79,7 +79,6 @@ struct SchemaValidator {
     /// Whether evaluation should stop at the first failure.
     var shortCircuit: Bool { !collecting || silent > 0 || stopped }
 
-
     /// Records an error at the current instance location (plus `extra`), unless quiet.
     mutating func report(_ keywordPath: JSONPointer, _ message: @autoclosure () -> String, extra: PathToken? = nil) {
         guard !quiet, !stopped else { return }

@@ -54,7 +54,7 @@ extension Store {
 
     /// SPEC §3/§4 checks of a new record, done before the write: principal, type, create grant,
     /// permissions (owner only), client id, content. Returns the record and its serialized content.
-    private func prepareNewRecord(_ input: NewRecord, as principal: Principal?, at now: Timestamp) throws -> (Record, String) {
+    func prepareNewRecord(_ input: NewRecord, as principal: Principal?, at now: Timestamp) throws -> (Record, String) {
         guard let principal else { throw StoreError.unauthorized }
         guard types.entry(input.type) != nil else { throw StoreError.unknownType(input.type) }
         // SPEC §4: create needs the token's create grant; entity and group records are the owner's.

@@ -15,6 +15,8 @@ package struct DatabaseConfiguration: Sendable {
     package var busyTimeoutMilliseconds: Int32 = 5000
     /// The most writes committed together in one transaction.
     package var maxBatchSize: Int = 512
+    /// How often the background checkpointer copies the WAL into the database file, in seconds.
+    package var checkpointInterval: Double = 0.25
 
     package init(durability: Durability = .full, readerCount: Int = 4) {
         self.durability = durability

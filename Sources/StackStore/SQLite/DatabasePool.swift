@@ -17,6 +17,8 @@ package final class DatabasePool: Sendable {
     private let readerQueue = JobQueue<ReadJob>()
     /// Set once `close()` starts.
     private let closed = Locked(false)
+    /// The background checkpoint thread, once started.
+    private let checkpointer = Locked<Checkpointer?>(nil)
     /// Reader threads still running, and who waits for them to end.
     private let readerThreads = Locked<(running: Int, waiter: CheckedContinuation<Void, Never>?)>((0, nil))
 
@@ -55,6 +57,12 @@ package final class DatabasePool: Sendable {
                 throw error
             }
         }
+        do {
+            try await pool.startCheckpointer()
+        } catch {
+            await pool.close()
+            throw error
+        }
         return pool
     }
 
@@ -67,6 +75,8 @@ package final class DatabasePool: Sendable {
         try db.executeScript("PRAGMA synchronous = \(configuration.durability == .full ? "FULL" : "NORMAL")")
         try db.executeScript("PRAGMA foreign_keys = ON")
         try db.executeScript("PRAGMA temp_store = MEMORY")
+        // Checkpoints run on the checkpointer's thread; the writer's own is only a backstop.
+        try db.executeScript("PRAGMA wal_autocheckpoint = 16384")
         try Self.tune(db, cacheKiB: 65536)
         guard try db.pragmaText("quick_check") == "ok" else {
             throw DatabaseError(extendedCode: SQLITE_CORRUPT, message: "the database file failed its quick check")
@@ -108,6 +118,23 @@ package final class DatabasePool: Sendable {
             }
             WriteBatcher.runBatch(batch, on: db)
         }
+    }
+
+    private func startCheckpointer() async throws {
+        let path = self.path
+        let timeout = configuration.busyTimeoutMilliseconds
+        let interval = configuration.checkpointInterval
+        let started = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Checkpointer, any Error>) in
+            DispatchQueue.global().async {
+                do {
+                    let db = try Database(path: path, mode: .readWrite, busyTimeoutMilliseconds: timeout)
+                    continuation.resume(returning: Checkpointer(database: Handover(db), interval: interval))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+        checkpointer.withLock { $0 = started }
     }
 
     private func startReader(_ index: Int) async throws {
@@ -213,6 +240,14 @@ package final class DatabasePool: Sendable {
             }
             readerQueue.close(with: [])
             if done { continuation.resume() }
+        }
+        if let checkpointer = checkpointer.withLock({ $0 }) {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                DispatchQueue.global().async {
+                    checkpointer.stop()
+                    continuation.resume()
+                }
+            }
         }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             writerQueue.close(with: [WriteJob(kind: .close, body: { _ in }, completion: { _ in continuation.resume() })])

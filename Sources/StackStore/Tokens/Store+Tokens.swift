@@ -21,16 +21,22 @@ extension Store {
         let secret = TokenSecret.generate()
         let hash = TokenSecret.hash(of: secret)
         let tokenId = TokenSecret.generateID()
-        var entityId = input.entityId
-        if entityId == nil {
-            let entity = try await createRecord(
-                NewRecord(type: BuiltInTypeIDs.entity, content: ["name": .string(input.name)]), as: principal)
-            entityId = entity.id
+        // Without an entity id, the token's entity record is made in the same transaction.
+        var newEntity: (Record, String)?
+        if input.entityId == nil {
+            newEntity = try prepareNewRecord(
+                NewRecord(type: BuiltInTypeIDs.entity, content: ["name": .string(input.name)]), as: principal, at: now)
         }
         let token = Token(
-            id: tokenId, name: input.name, entityId: entityId!, createGrants: input.createGrants, expiresAt: input.expiresAt,
-            createdAt: now, lastUsedAt: nil)
-        try await write { db in
+            id: tokenId, name: input.name, entityId: input.entityId ?? newEntity!.0.id, createGrants: input.createGrants,
+            expiresAt: input.expiresAt, createdAt: now, lastUsedAt: nil)
+        let entity = newEntity
+        let owner = ownerEntityId
+        let seq = try await write { db -> Int64? in
+            var seq: Int64?
+            if let (record, text) = entity {
+                seq = try Store.insertNewRecord(record, contentText: text, checkID: false, ownerEntityId: owner, db: db)
+            }
             guard
                 try db.exists(
                     "SELECT 1 FROM records WHERE id = ? AND type = 'entity' AND deleted_at IS NULL", [token.entityId])
@@ -44,7 +50,9 @@ extension Store {
                     token.id, hash, token.name, token.entityId, JSON.array(token.createGrants.map(JSON.string)).serializedString(),
                     token.expiresAt?.milliseconds, token.createdAt.milliseconds,
                 ])
+            return seq
         }
+        if let seq { notifier.advance(to: seq) }
         return CreatedToken(token: token, secret: secret)
     }
 
