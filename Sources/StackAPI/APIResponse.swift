@@ -12,6 +12,9 @@ public struct APIResponse: Sendable {
     public var body: [UInt8]
     /// A file range to send instead of `body` (attachments); the server closes it when done.
     public var file: OpenBlob?
+    /// An open-ended body written piece by piece instead of `body` (`GET /changes/stream`); sent
+    /// with chunked coding until it returns or throws (a write throws once the peer has gone).
+    public var stream: ResponseStreamProducer?
 
     public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
         self.status = status
@@ -40,6 +43,11 @@ public struct APIResponse: Sendable {
         headers.append((name, value))
     }
 }
+
+/// Writes one piece of a streamed response body; throws once the peer has gone away.
+public typealias ResponseStreamWrite = @Sendable ([UInt8]) async throws -> Void
+/// Produces a streamed response body through the write function it is given.
+public typealias ResponseStreamProducer = @Sendable (_ write: ResponseStreamWrite) async throws -> Void
 
 /// Media types the API reads and writes.
 public enum MediaTypes {

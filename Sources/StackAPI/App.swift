@@ -43,7 +43,7 @@ public final class App: Sendable {
     static var allRoutes: [Route] {
         DiscoveryRoutes.routes + RecordRoutes.routes + VersionRoutes.routes + PermissionRoutes.routes
             + AssociationRoutes.routes + TypeRoutes.routes + AttachmentRoutes.routes + EntityRoutes.routes
-            + TokenRoutes.routes
+            + TokenRoutes.routes + QueryRoutes.routes + ChangeRoutes.routes
     }
 
     /// Forgets cached token answers; called after anything that revokes tokens.

@@ -14,7 +14,7 @@ public struct WellKnownDocument: Sendable {
         }
     }
 
-    /// What this build of the server serves. `query` and `changes` join once they are live.
+    /// What this build of the server serves.
     public static let capabilitiesServed: [Capability] = [
         Capability("records", endpoint: "/records"),
         Capability("types", endpoint: "/types"),
@@ -22,6 +22,8 @@ public struct WellKnownDocument: Sendable {
         Capability("associations"),
         Capability("versions"),
         Capability("permissions"),
+        Capability("query"),
+        Capability("changes", endpoint: "/changes"),
         Capability("entity", endpoint: "/entity"),
         Capability("tokens", endpoint: "/tokens"),
         Capability("idempotency"),

@@ -19,10 +19,9 @@ import Testing
         for name in ["records", "types", "attachments", "associations", "versions", "permissions"] {
             #expect(capabilities.contains(name))
         }
-        // Not served by this build: must not be advertised.
-        #expect(!capabilities.contains("query"))
-        #expect(!capabilities.contains("changes"))
-        #expect(document["endpoints"]?["changes"] == nil)
+        #expect(capabilities.contains("query"))
+        #expect(capabilities.contains("changes"))
+        #expect(document["endpoints"]?["changes"] == "/changes")
     }
 
     @Test func cors_preflightAllowsTheSpecHeaders_andExposesTheSpecHeaders() {

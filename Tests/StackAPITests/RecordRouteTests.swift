@@ -168,7 +168,7 @@ import Testing
             let lines = stack.logLines.all
             #expect(lines.count == 1)
             let line = try #require(lines.first)
-            #expect(line.contains("GET /records 400"))
+            #expect(line.contains("GET /records 200"))
             #expect(line.contains("entity=\(stack.store.ownerEntityId)"))
             #expect(!line.contains(stack.ownerToken))
             #expect(!line.contains("secret-search"))

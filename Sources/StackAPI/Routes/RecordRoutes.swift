@@ -7,13 +7,7 @@ enum RecordRoutes {
         [
             Route("GET", "/records", access: .optional, query: RecordListParameters.names, queryPrefix: "content.", handler: list),
             Route("POST", "/records", access: .authenticated, creates: true, handler: create),
-            // SPEC §5: `query` is reserved; the route exists so the path never reads as a record,
-            // and answers 404 until the `query` capability is live.
-            Route("POST", "/records/query", access: .optional) { context in
-                var problem = Problem.notFound(path: context.path)
-                problem.detail = "Queries are not supported by this server yet; see capabilities in /.well-known/stack."
-                throw problem
-            },
+            // SPEC §5: `POST /records/query` (the reserved id `query`) is served by QueryRoutes.
             Route("GET", "/records/:id", access: .optional, query: ["includeDeleted"], handler: get),
             Route("PATCH", "/records/:id", access: .authenticated, handler: patch),
             Route("DELETE", "/records/:id", access: .authenticated, query: ["hard"], handler: delete),
@@ -21,7 +15,7 @@ enum RecordRoutes {
     }
 
     @Sendable static func list(_ context: RequestContext) async throws -> APIResponse {
-        let parameters = try RecordListParameters(context.query, supportsQuery: false)
+        let parameters = try RecordListParameters(context.query, supportsQuery: true)
         let query = RecordListQuery(
             type: parameters.type, createdBy: parameters.createdBy,
             updatedAfter: parameters.updatedAfter.map(Timestamp.init(milliseconds:)),
@@ -29,6 +23,9 @@ enum RecordRoutes {
             direction: AssociationDirection(rawValue: parameters.direction.rawValue) ?? .both,
             sort: RecordSort(rawValue: parameters.sort.rawValue) ?? .createdAtDescending, limit: parameters.limit,
             cursor: parameters.cursor, includeDeleted: parameters.includeDeleted)
+        if parameters.q != nil || !parameters.contentFilters.isEmpty {
+            return try await QueryRoutes.list(parameters, base: query, context: context)
+        }
         let page = try await context.store.listRecords(query, as: context.principal)
         return APIResponse(json: ListBody.json(page.results.map(\.json), nextCursor: page.nextCursor))
     }

@@ -42,6 +42,9 @@ extension App {
             configuration.log("error: cannot open an attachment's blob")
             return await makeResponse(Problem.internalError.response)
         }
+        if let stream = response.stream {
+            return Response(status: status, headers: fields, body: .stream { writer in try await stream { try await writer.write($0) } })
+        }
         return Response(status: status, headers: fields, body: .bytes(response.body))
     }
 

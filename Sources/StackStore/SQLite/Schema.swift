@@ -14,7 +14,8 @@
 /// - `changes` is the append-only event log (`seq` never reused, thanks to AUTOINCREMENT).
 enum Schema {
     static let migrations = Migrations([
-        .init(version: 1, sql: version1)
+        .init(version: 1, sql: version1),
+        .init(version: 2, sql: version2),
     ])
 
     static let version1 = """
@@ -141,5 +142,36 @@ enum Schema {
             PRIMARY KEY (entity_id, key)
         ) WITHOUT ROWID;
         CREATE INDEX idempotency_by_created ON idempotency(created_at);
+        """
+}
+
+// MARK: - Version 2: full-text search (added by the query helper; SPEC §5 `q`)
+
+extension Schema {
+    /// `records_fts` indexes each record's content string values (object keys are not indexed),
+    /// one FTS5 row per record with `rowid = records.rid`. Triggers keep it current on every
+    /// write path (create, patch, restore, import: any change of `records.content`) and drop the
+    /// row on hard delete, so no Swift code has to remember it. Soft-deleted records keep their
+    /// row; queries filter them out by `deleted_at`. Needs SQLite with FTS5 (Debian, macOS).
+    static let version2 = """
+        CREATE VIRTUAL TABLE records_fts USING fts5(body, tokenize = 'unicode61 remove_diacritics 2');
+
+        CREATE TRIGGER records_fts_insert AFTER INSERT ON records BEGIN
+            INSERT INTO records_fts (rowid, body)
+            VALUES (NEW.rid, (SELECT group_concat(value, ' ') FROM json_tree(NEW.content) WHERE type = 'text'));
+        END;
+
+        CREATE TRIGGER records_fts_update AFTER UPDATE OF content ON records BEGIN
+            DELETE FROM records_fts WHERE rowid = OLD.rid;
+            INSERT INTO records_fts (rowid, body)
+            VALUES (NEW.rid, (SELECT group_concat(value, ' ') FROM json_tree(NEW.content) WHERE type = 'text'));
+        END;
+
+        CREATE TRIGGER records_fts_delete AFTER DELETE ON records BEGIN
+            DELETE FROM records_fts WHERE rowid = OLD.rid;
+        END;
+
+        INSERT INTO records_fts (rowid, body)
+        SELECT r.rid, (SELECT group_concat(t.value, ' ') FROM json_tree(r.content) t WHERE t.type = 'text') FROM records r;
         """
 }

@@ -14,11 +14,12 @@ enum SocketClient {
         var description: String
     }
 
-    /// Sends raw request bytes to 127.0.0.1:`port` and reads until the server closes.
-    static func exchange(port: Int, request: [UInt8]) async throws -> [UInt8] {
+    /// Sends raw request bytes to 127.0.0.1:`port` and reads until the server closes (or, with
+    /// `stopAt`, until the bytes read contain it; the client then closes, as a leaving peer does).
+    static func exchange(port: Int, request: [UInt8], stopAt: [UInt8]? = nil) async throws -> [UInt8] {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
-                continuation.resume(with: Result { try exchangeBlocking(port: port, request: request) })
+                continuation.resume(with: Result { try exchangeBlocking(port: port, request: request, stopAt: stopAt) })
             }
         }
     }
@@ -73,7 +74,7 @@ enum SocketClient {
         return nil
     }
 
-    private static func exchangeBlocking(port: Int, request: [UInt8]) throws -> [UInt8] {
+    private static func exchangeBlocking(port: Int, request: [UInt8], stopAt: [UInt8]?) throws -> [UInt8] {
         #if canImport(Glibc)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
@@ -103,6 +104,7 @@ enum SocketClient {
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { break }
             response += buffer[0..<n]
+            if let stopAt, find(stopAt, in: response) != nil { break }
         }
         return response
     }

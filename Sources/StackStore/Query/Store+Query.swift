@@ -1,0 +1,154 @@
+import StackJSON
+
+extension Store {
+    /// Answers a record query (SPEC §5 `POST /records/query`, and `GET /records` with `q` or
+    /// content filters): the records `principal` may read that match, sorted and keyset-paged in
+    /// SQL with the permission predicate included, so pages never repeat or skip a record that
+    /// existed throughout, and unreadable records never show up in results or counts.
+    /// - Throws: `invalidRequest` (limit, cursor, relation).
+    public func queryRecords(_ query: RecordQuery, as principal: Principal?) async throws -> Page<Record> {
+        let limit = try Store.checkLimit(query.limit)
+        var conditions: [SQLFragment] = []
+        if let types = query.types {
+            conditions.append(
+                types.isEmpty
+                    ? SQLFragment("0") : SQLFragment("r.type IN (\(types.map { _ in "?" }.joined(separator: ", ")))", types.map { .text($0) }))
+        }
+        if !(query.includeDeleted && principal?.isOwner == true) {
+            conditions.append(SQLFragment("r.deleted_at IS NULL"))
+        }
+        if let filter = query.filter {
+            conditions.append(QueryCompiler.compile(filter))
+        }
+        if !FullTextQuery.isBlank(query.text) {
+            if let match = FullTextQuery.matchExpression(query.text ?? "") {
+                conditions.append(SQLFragment("r.rid IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ?)", [.text(match)]))
+            } else {
+                conditions.append(SQLFragment("0"))
+            }
+        }
+        if let anchor = query.associatedWith {
+            conditions.append(try Store.associationCondition(anchor, relation: query.relation, direction: query.direction, principal: principal))
+        }
+        let keys = Store.sortColumns(query.sort)
+        let descending = query.sort.first?.descending ?? true
+        let signature = query.sort.map(\.description).joined(separator: ",")
+        if let text = query.cursor {
+            guard let cursor = QueryCursor(decoding: text, signature: signature, count: keys.count) else {
+                throw StoreError.invalidRequest("invalid cursor")
+            }
+            conditions.append(Store.keyset(keys, after: cursor, ridDescending: descending))
+        }
+        let select = SQLFragment(
+            "SELECT \(RecordRows.columns)" + keys.enumerated().map { ", \($0.element.sql) AS k\($0.offset)" }.joined() + " FROM")
+        let whereClause = conditions.isEmpty ? SQLFragment("1") : QueryCompiler.join(conditions, with: "AND")
+        let order = keys.enumerated().map { "k\($0.offset) \($0.element.descending ? "DESC" : "ASC")" } + ["r.rid \(descending ? "DESC" : "ASC")"]
+        let tail = "ORDER BY \(order.joined(separator: ", ")) LIMIT ?"
+        let limitArgument = DatabaseValue.integer(Int64(limit + 1))
+        let readableRids = AccessRules.readableRids(by: principal)
+        let keyCount = keys.count
+        var rows = try await read { db -> [(Int64, Record, [DatabaseValue])] in
+            let decode: (Statement) throws -> (Int64, Record, [DatabaseValue]) = { row in
+                let (rid, record) = try RecordRows.decode(row)
+                return (rid, record, (0..<keyCount).map { row.value(Int32(10 + $0)) })
+            }
+            guard let rids = readableRids else {
+                return try db.fetchAll(
+                    "\(select.sql) records r WHERE \(whereClause.sql) \(tail)", select.arguments + whereClause.arguments + [limitArgument],
+                    decode)
+            }
+            // The same plan choice as `listRecords`: a small readable set drives the query.
+            let probe = Store.smallReadableSetLimit
+            let size = try db.fetchOne("SELECT count(*) FROM (\(rids.sql) LIMIT \(probe))", rids.arguments) { $0.int(0) } ?? 0
+            if size < probe {
+                return try db.fetchAll(
+                    "\(select.sql) (\(rids.sql)) s CROSS JOIN records r ON r.rid = s.rid WHERE \(whereClause.sql) \(tail)",
+                    select.arguments + rids.arguments + whereClause.arguments + [limitArgument], decode)
+            }
+            return try db.fetchAll(
+                "\(select.sql) records r WHERE \(whereClause.sql) AND r.rid IN (\(rids.sql)) \(tail)",
+                select.arguments + whereClause.arguments + rids.arguments + [limitArgument], decode)
+        }
+        var next: String?
+        if rows.count > limit {
+            rows.removeLast()
+            let last = rows.last!
+            next = QueryCursor(signature: signature, keys: last.2, rid: last.0).encoded
+        }
+        return Page(results: rows.map { $0.1.visible(to: principal) }, nextCursor: next)
+    }
+
+    /// One SQL sort column: its expression and direction.
+    struct SortColumn {
+        var sql: String
+        var descending: Bool
+        /// A built-in column (never NULL).
+        var isBuiltIn: Bool
+    }
+
+    /// A content key sorts by (JSON type rank, value): missing < null < booleans < numbers <
+    /// strings < arrays < objects, so values of different types never interleave and a keyset
+    /// cursor stays exact. Built-in fields sort by their column.
+    static func sortColumns(_ sort: [QuerySortKey]) -> [SortColumn] {
+        sort.flatMap { key -> [SortColumn] in
+            guard let p = QueryCompiler.pathLiteral(key.field) else {
+                return [SortColumn(sql: QueryCompiler.column(key.field), descending: key.descending, isBuiltIn: true)]
+            }
+            let rank = """
+                (CASE json_type(r.content, \(p)) WHEN 'null' THEN 1 WHEN 'false' THEN 2 WHEN 'true' THEN 2 \
+                WHEN 'integer' THEN 3 WHEN 'real' THEN 3 WHEN 'text' THEN 4 WHEN 'array' THEN 5 WHEN 'object' THEN 6 ELSE 0 END)
+                """
+            return [
+                SortColumn(sql: rank, descending: key.descending, isBuiltIn: false),
+                SortColumn(sql: "json_extract(r.content, \(p))", descending: key.descending, isBuiltIn: false),
+            ]
+        }
+    }
+
+    /// Rows strictly after the cursor in the sort order: for some i, the first i columns equal
+    /// the cursor's and column i is past it; or all equal and the row id is past it.
+    static func keyset(_ columns: [SortColumn], after cursor: QueryCursor, ridDescending: Bool) -> SQLFragment {
+        // Built-in columns are never NULL: when they all run the row id's way, one row-value
+        // comparison says the same and lets SQLite seek in the sort index instead of scanning.
+        if columns.allSatisfy({ $0.descending == ridDescending && $0.isBuiltIn }) {
+            let names = columns.map(\.sql) + ["r.rid"]
+            return SQLFragment(
+                "(\(names.joined(separator: ", "))) \(ridDescending ? "<" : ">") (\(names.map { _ in "?" }.joined(separator: ", ")))",
+                cursor.keys + [.integer(cursor.rid)])
+        }
+        var alternatives: [SQLFragment] = []
+        var prefix: [SQLFragment] = []
+        for (column, value) in zip(columns, cursor.keys) {
+            let past = SQLFragment("\(column.sql) \(column.descending ? "<" : ">") ?", [value])
+            alternatives.append(QueryCompiler.join(prefix + [past], with: "AND"))
+            prefix.append(SQLFragment("\(column.sql) IS ?", [value]))
+        }
+        alternatives.append(QueryCompiler.join(prefix + [SQLFragment("r.rid \(ridDescending ? "<" : ">") ?", [.integer(cursor.rid)])], with: "AND"))
+        return QueryCompiler.join(alternatives, with: "OR")
+    }
+
+    /// `associatedWith` (SPEC §5): the records the anchor links to (`out`), that link to it
+    /// (`in`), or both; empty unless the anchor itself is readable and not deleted.
+    static func associationCondition(
+        _ anchor: String, relation: String?, direction: AssociationDirection, principal: Principal?
+    ) throws(StoreError) -> SQLFragment {
+        if let relation, !Association.isValidRelation(relation) {
+            throw StoreError.invalidRequest("the relation must match ^[A-Za-z][A-Za-z0-9_.:-]{0,63}$")
+        }
+        let readable = AccessRules.readable("x", by: principal)
+        let anchorRid = "(SELECT x.rid FROM records x WHERE x.id = ? AND x.deleted_at IS NULL AND \(readable.sql))"
+        let relationClause = relation == nil ? "" : " AND a.relation = ?"
+        let partArguments: [DatabaseValue] = [.text(anchor)] + readable.arguments + (relation.map { [.text($0)] } ?? [])
+        var parts: [String] = []
+        var arguments: [DatabaseValue] = []
+        if direction != .in {
+            parts.append("SELECT a.target_rid FROM associations a WHERE a.source_rid = \(anchorRid)\(relationClause)")
+            arguments += partArguments
+        }
+        if direction != .out {
+            parts.append("SELECT a.source_rid FROM associations a WHERE a.target_rid = \(anchorRid)\(relationClause)")
+            arguments += partArguments
+        }
+        return SQLFragment("r.rid IN (\(parts.joined(separator: " UNION ")))", arguments)
+    }
+}

@@ -1,0 +1,352 @@
+import Foundation
+import StackJSON
+import Testing
+@testable import StackStore
+
+/// Runs a `POST /records/query` body and returns the results' `content.name`, in order.
+private func names(_ s: TestStack, _ body: String, as principal: Principal? = nil) async throws -> [String] {
+    let query = try RecordQuery(body: try JSON(parsing: body))
+    let page = try await s.store.queryRecords(query, as: principal ?? s.owner)
+    return page.results.map { $0.content["name"]?.stringValue ?? "?" }
+}
+
+/// The names matching `where` among the seeded notes, sorted for order-free comparison.
+private func matching(_ s: TestStack, _ filter: String, as principal: Principal? = nil) async throws -> [String] {
+    try await names(s, #"{"type": "note", "limit": 1000, "where": \#(filter)}"#, as: principal).sorted()
+}
+
+/// Seeds notes a…f with varied content.
+private func seed(_ s: TestStack) async throws {
+    try await s.registerType("note")
+    try await s.registerType("task")
+    let contents: [String] = [
+        #"{"name": "a", "priority": 5, "tags": ["x", "y"], "title": "Hello World", "due": {"date": "2026-01-01"}}"#,
+        #"{"name": "b", "priority": "5", "tags": ["y"], "title": "hello there", "done": true}"#,
+        #"{"name": "c", "priority": 1.5, "tags": [], "title": "Zebra", "done": false, "due": {"date": "2025-06-30"}}"#,
+        #"{"name": "d", "priority": null, "title": "émile", "tags": [5, "5"]}"#,
+        #"{"name": "e", "priority": 10, "title": "a\"quote*NEAR(", "meta": {"k": [1, 2]}}"#,
+        #"{"name": "f"}"#,
+    ]
+    for text in contents {
+        _ = try await s.store.createRecord(NewRecord(type: "note", content: try JSON(parsing: text)), as: s.owner)
+    }
+    _ = try await s.store.createRecord(NewRecord(type: "task", content: ["name": "t", "priority": 5]), as: s.owner)
+}
+
+private func invalid(_ s: TestStack, _ body: String) async -> String? {
+    do {
+        _ = try await names(s, body)
+        return nil
+    } catch let error as StoreError {
+        if case .invalidRequest(let message) = error { return message }
+        return "unexpected \(error)"
+    } catch {
+        return "unexpected \(error)"
+    }
+}
+
+@Suite struct QueryFilterTests {
+    @Test func equalityNeverMatchesAcrossJSONTypes() async throws {
+        try await withStack { s in
+            try await seed(s)
+            #expect(try await matching(s, #"{"content.priority": 5}"#) == ["a"])
+            #expect(try await matching(s, #"{"content.priority": "5"}"#) == ["b"])
+            #expect(try await matching(s, #"{"content.priority": 5.0}"#) == ["a"])
+            #expect(try await matching(s, #"{"content.priority": null}"#) == ["d"])
+            #expect(try await matching(s, #"{"content.done": true}"#) == ["b"])
+            #expect(try await matching(s, #"{"content.done": false}"#) == ["c"])
+            #expect(try await matching(s, #"{"content.done": 0}"#) == [])
+            #expect(try await matching(s, #"{"content.tags": {"eq": ["y"]}}"#) == ["b"])
+            #expect(try await matching(s, #"{"content.meta": {"eq": {"k": [1, 2]}}}"#) == ["e"])
+        }
+    }
+
+    @Test func comparisonOperatorsStayWithinOneType() async throws {
+        try await withStack { s in
+            try await seed(s)
+            #expect(try await matching(s, #"{"content.priority": {"gt": 1.5}}"#) == ["a", "e"])
+            #expect(try await matching(s, #"{"content.priority": {"gte": 1.5}}"#) == ["a", "c", "e"])
+            #expect(try await matching(s, #"{"content.priority": {"lt": 5}}"#) == ["c"])
+            #expect(try await matching(s, #"{"content.priority": {"lte": 5, "gt": 1.5}}"#) == ["a"])
+            // Strings compare by code point: "Z" < "a" < "h" < "é".
+            #expect(try await matching(s, #"{"content.title": {"gte": "a"}}"#) == ["b", "d", "e"])
+            #expect(try await matching(s, #"{"content.title": {"lt": "a"}}"#) == ["a", "c"])
+            #expect(try await matching(s, #"{"content.title": {"gt": "hello there"}}"#) == ["d"])
+        }
+    }
+
+    @Test func membershipExistenceContainsAndPrefix() async throws {
+        try await withStack { s in
+            try await seed(s)
+            #expect(try await matching(s, #"{"content.priority": {"in": [5, 10, "x"]}}"#) == ["a", "e"])
+            #expect(try await matching(s, #"{"content.priority": {"in": []}}"#) == [])
+            // ne and nin also match records where the field is missing or of another type.
+            #expect(try await matching(s, #"{"content.priority": {"ne": 5}}"#) == ["b", "c", "d", "e", "f"])
+            #expect(try await matching(s, #"{"content.priority": {"nin": [5, 10]}}"#) == ["b", "c", "d", "f"])
+            #expect(try await matching(s, #"{"content.priority": {"exists": true}}"#) == ["a", "b", "c", "d", "e"])
+            #expect(try await matching(s, #"{"content.priority": {"exists": false}}"#) == ["f"])
+            #expect(try await matching(s, #"{"content.tags": {"contains": "y"}}"#) == ["a", "b"])
+            #expect(try await matching(s, #"{"content.tags": {"contains": 5}}"#) == ["d"])
+            #expect(try await matching(s, #"{"content.title": {"contains": "ello"}}"#) == ["a", "b"])
+            #expect(try await matching(s, #"{"content.title": {"contains": "ELLO"}}"#) == [])
+            #expect(try await matching(s, #"{"content.title": {"prefix": "hello"}}"#) == ["b"])
+            #expect(try await matching(s, #"{"content.title": {"prefix": "é"}}"#) == ["d"])
+            #expect(try await matching(s, #"{"content.tags": {"prefix": "x"}}"#) == [])
+        }
+    }
+
+    @Test func nestedPathsAndLogic() async throws {
+        try await withStack { s in
+            try await seed(s)
+            #expect(try await matching(s, #"{"content.due.date": {"lt": "2026-01-01"}}"#) == ["c"])
+            #expect(try await matching(s, #"{"content.due.date": {"exists": true}}"#) == ["a", "c"])
+            #expect(try await matching(s, #"{"content.meta.k": {"contains": 2}}"#) == ["e"])
+            #expect(try await matching(s, #"{"or": [{"content.priority": 5}, {"content.done": true}]}"#) == ["a", "b"])
+            #expect(try await matching(s, #"{"and": [{"content.tags": {"contains": "y"}}, {"not": {"content.priority": 5}}]}"#) == ["b"])
+            #expect(try await matching(s, #"{"not": {"content.priority": {"exists": true}}}"#) == ["f"])
+            #expect(try await matching(s, #"{"content.tags": {"contains": "y"}, "content.done": true}"#) == ["b"])
+            #expect(try await matching(s, #"{"or": []}"#) == [])
+            #expect(try await matching(s, #"{"and": []}"#).count == 6)
+        }
+    }
+
+    @Test func builtInFieldsAndTypes() async throws {
+        try await withStack { s in
+            try await seed(s)
+            let all = try await s.store.queryRecords(RecordQuery(types: ["note"], sort: [QuerySortKey(.createdAt)]), as: s.owner)
+            let a = all.results[0]
+            #expect(try await matching(s, #"{"id": "\#(a.id)"}"#) == ["a"])
+            #expect(try await matching(s, #"{"id": {"prefix": "\#(a.id)"}}"#) == ["a"])
+            #expect(try await matching(s, #"{"version": 1}"#).count == 6)
+            #expect(try await matching(s, #"{"version": "1"}"#) == [])
+            #expect(try await matching(s, #"{"createdBy": "\#(s.owner.entityId)"}"#).count == 6)
+            #expect(try await matching(s, #"{"createdAt": {"lt": "2000-01-01T00:00:00Z"}}"#) == [])
+            #expect(try await matching(s, #"{"createdAt": {"gte": "2000-01-01T00:00:00.000Z"}}"#).count == 6)
+            #expect(try await names(s, #"{"type": ["note", "task"], "where": {"content.priority": 5}, "sort": ["content.name"]}"#).sorted() == ["a", "t"])
+            #expect(try await names(s, #"{"type": "task"}"#) == ["t"])
+            #expect(try await names(s, #"{"type": []}"#) == [])
+            #expect(try await names(s, #"{"where": {"type": "task"}}"#) == ["t"])
+        }
+    }
+
+    @Test func malformedFiltersNameTheOffendingPart() async throws {
+        try await withStack { s in
+            try await seed(s)
+            #expect(await invalid(s, #"{"where": {"and": [{"content.a": 1}, {"content.priority": {"gtt": 1}}]}}"#)?
+                .hasPrefix(#"/where/and/1/content.priority: unknown operator "gtt""#) == true)
+            #expect(await invalid(s, #"{"where": {"colour": 1}}"#) == #"/where/colour: unknown field "colour""#)
+            #expect(await invalid(s, #"{"where": {"content.": 1}}"#)?.hasPrefix("/where/content.") == true)
+            #expect(await invalid(s, #"{"where": {"content.a..b": 1}}"#) != nil)
+            #expect(await invalid(s, #"{"where": {"content.a\"b": 1}}"#) != nil)
+            #expect(await invalid(s, #"{"where": {"and": {"content.a": 1}}}"#)?.hasPrefix("/where/and:") == true)
+            #expect(await invalid(s, #"{"where": {"not": [1]}}"#)?.hasPrefix("/where/not:") == true)
+            #expect(await invalid(s, #"{"where": [1]}"#)?.hasPrefix("/where:") == true)
+            #expect(await invalid(s, #"{"where": {"content.a": {"in": 1}}}"#)?.hasPrefix("/where/content.a/in:") == true)
+            #expect(await invalid(s, #"{"where": {"content.a": {"exists": 1}}}"#) != nil)
+            #expect(await invalid(s, #"{"where": {"content.a": {"gt": true}}}"#) != nil)
+            #expect(await invalid(s, #"{"where": {"content.a": {"prefix": 1}}}"#) != nil)
+            #expect(await invalid(s, #"{"where": {"content.a": {}}}"#) != nil)
+            #expect(await invalid(s, #"{"where": {"createdAt": {"gt": "yesterday"}}}"#)?.hasPrefix("/where/createdAt/gt:") == true)
+            #expect(await invalid(s, #"{"where": {"version": {"contains": "1"}}}"#) != nil)
+            #expect(await invalid(s, #"{"sort": [{"field": "colour"}]}"#) == #"/sort/0/field: unknown field "colour""#)
+            #expect(await invalid(s, #"{"sort": [{"field": "id", "order": "up"}]}"#) != nil)
+            #expect(await invalid(s, #"{"limit": 1001}"#) != nil)
+            #expect(await invalid(s, #"{"limit": 0}"#) != nil)
+            #expect(await invalid(s, #"{"colour": 1}"#) != nil)
+            #expect(await invalid(s, #"{"cursor": "junk"}"#) == "invalid cursor")
+        }
+    }
+}
+
+@Suite struct QueryPagingAndPermissionTests {
+    @Test func contentSortPagesNeverRepeatOrSkip() async throws {
+        try await withStack { s in
+            try await s.registerType("note")
+            // Mixed types and duplicates on purpose: 60 records over 7 priority values + missing.
+            let values: [JSON] = [1, 2, "2", "b", .null, true, 2.5]
+            var expected: [String] = []
+            for i in 0..<60 {
+                var content: JSON = ["name": .string("n\(i)")]
+                if i % 8 != 7 { content["priority"] = values[i % 8 % values.count] }
+                _ = try await s.store.createRecord(NewRecord(type: "note", content: content), as: s.owner)
+                expected.append("n\(i)")
+            }
+            for order in ["asc", "desc"] {
+                var seen: [String] = []
+                var cursor: String?
+                var pages = 0
+                repeat {
+                    var body = #"{"type": "note", "sort": [{"field": "content.priority", "order": "\#(order)"}], "limit": 7"#
+                    if let cursor { body += #", "cursor": "\#(cursor)""# }
+                    let query = try RecordQuery(body: try JSON(parsing: body + "}"))
+                    let page = try await s.store.queryRecords(query, as: s.owner)
+                    seen += page.results.map { $0.content["name"]!.stringValue! }
+                    cursor = page.nextCursor
+                    pages += 1
+                } while cursor != nil && pages < 100
+                #expect(seen.count == 60)
+                #expect(Set(seen) == Set(expected))
+                // Types never interleave: missing, null, booleans, numbers, strings (ascending).
+                let ranks = seen.map { name -> Int in
+                    let i = Int(name.dropFirst())!
+                    if i % 8 == 7 { return 0 }
+                    switch values[i % 8 % values.count] {
+                    case .null: return 1
+                    case .bool: return 2
+                    case .number: return 3
+                    default: return 4
+                    }
+                }
+                #expect(ranks == (order == "asc" ? ranks.sorted() : ranks.sorted(by: >)))
+            }
+            // A cursor made for one sort is refused by another.
+            let first = try await s.store.queryRecords(
+                RecordQuery(types: ["note"], sort: [QuerySortKey(.content(["priority"]))], limit: 5), as: s.owner)
+            let other = RecordQuery(sort: [QuerySortKey(.createdAt)], limit: 5, cursor: first.nextCursor)
+            #expect(await storeError { _ = try await s.store.queryRecords(other, as: s.owner) }?.isInvalidRequest == true)
+        }
+    }
+
+    @Test func builtInSortsPageLikeOnePage() async throws {
+        try await withStack { s in
+            try await seed(s)
+            for sort in [#"["createdAt"]"#, #"["-createdAt"]"#, #"["type", "-createdAt"]"#, #"["-version", "id"]"#, #"["-updatedAt"]"#] {
+                let whole = try await names(s, #"{"sort": \#(sort), "limit": 1000}"#)
+                var paged: [String] = []
+                var cursor: String?
+                repeat {
+                    let query = RecordQuery(sort: try RecordQuery.parseSort(try JSON(parsing: sort), at: .root), limit: 3, cursor: cursor)
+                    let page = try await s.store.queryRecords(query, as: s.owner)
+                    paged += page.results.map { $0.content["name"]?.stringValue ?? "?" }
+                    cursor = page.nextCursor
+                } while cursor != nil && paged.count < 100
+                #expect(paged == whole, "sort \(sort)")
+                #expect(whole.count == 8)
+            }
+        }
+    }
+
+    @Test func queriesOnlySeeReadableRecords() async throws {
+        try await withStack { s in
+            try await s.registerType("note")
+            let e = try await s.entity("E", create: ["note"])
+            _ = try await s.store.createRecord(NewRecord(type: "note", content: ["name": "private", "k": 1]), as: s.owner)
+            _ = try await s.store.createRecord(NewRecord(type: "note", content: ["name": "public", "k": 1], permissions: [.public]), as: s.owner)
+            _ = try await s.store.createRecord(
+                NewRecord(type: "note", content: ["name": "shared", "k": 1], permissions: [.entity(id: e.entityId, read: true, write: false)]),
+                as: s.owner)
+            _ = try await s.store.createRecord(NewRecord(type: "note", content: ["name": "mine", "k": 1]), as: e)
+            let deleted = try await s.store.createRecord(NewRecord(type: "note", content: ["name": "gone", "k": 1]), as: e)
+            try await s.store.deleteRecord(deleted.id, as: e)
+            let body = #"{"where": {"content.k": 1}, "limit": 1000}"#
+            #expect(try await names(s, body, as: e).sorted() == ["mine", "public", "shared"])
+            let anonymous = try await s.store.queryRecords(RecordQuery(body: try JSON(parsing: body)), as: nil)
+            #expect(anonymous.results.map { $0.content["name"] } == ["public"])
+            #expect(try await names(s, body).sorted() == ["mine", "private", "public", "shared"])
+            #expect(try await names(s, #"{"where": {"content.k": 1}, "includeDeleted": true}"#).count == 5)
+            #expect(try await names(s, #"{"where": {"content.k": 1}, "includeDeleted": true}"#, as: e).count == 3)
+            // Full-text search is permission-filtered too.
+            #expect(try await names(s, #"{"q": "private"}"#, as: e) == [])
+            #expect(try await names(s, #"{"q": "shared"}"#, as: e) == ["shared"])
+        }
+    }
+
+    @Test func listParametersBecomeAQuery() async throws {
+        try await withStack { s in
+            try await seed(s)
+            let query = try RecordQuery(
+                list: RecordListQuery(type: "note", sort: .createdAt), text: "hello", contentEquals: [("priority", 5)])
+            let page = try await s.store.queryRecords(query, as: s.owner)
+            #expect(page.results.map { $0.content["name"] } == ["a"])
+            let nested = try RecordQuery(list: RecordListQuery(), contentEquals: [("due.date", "2025-06-30")])
+            #expect(try await s.store.queryRecords(nested, as: s.owner).results.map { $0.content["name"] } == ["c"])
+            #expect(throws: StoreError.self) { try RecordQuery(list: RecordListQuery(), contentEquals: [("a..b", 1)]) }
+        }
+    }
+}
+
+@Suite struct FullTextSearchTests {
+    @Test func searchesContentStringValuesAndStaysCurrent() async throws {
+        try await withStack { s in
+            try await seed(s)
+            #expect(try await names(s, #"{"q": "hello"}"#).sorted() == ["a", "b"])
+            #expect(try await names(s, #"{"q": "HELLO world"}"#) == ["a"])
+            #expect(try await names(s, #"{"q": "emile"}"#) == ["d"])  // diacritics folded
+            #expect(try await names(s, #"{"q": "2026"}"#) == ["a"])  // nested string values
+            #expect(try await names(s, #"{"q": "title"}"#) == [])  // keys are not indexed
+            #expect(try await names(s, #"{"q": "   ", "type": "note"}"#).count == 6)  // blank q is ignored
+            // Patch, restore and hard delete keep the index current.
+            let zebra = try await s.store.queryRecords(try RecordQuery(body: try JSON(parsing: #"{"q": "zebra"}"#)), as: s.owner).results[0]
+            _ = try await s.store.patchRecord(zebra.id, patch: ["title": "Giraffe"], as: s.owner)
+            #expect(try await names(s, #"{"q": "zebra"}"#) == [])
+            #expect(try await names(s, #"{"q": "giraffe"}"#) == ["c"])
+            _ = try await s.store.restoreRecord(zebra.id, version: 1, as: s.owner)
+            #expect(try await names(s, #"{"q": "zebra"}"#) == ["c"])
+            #expect(try await names(s, #"{"q": "giraffe"}"#) == [])
+            try await s.store.deleteRecord(zebra.id, as: s.owner)
+            #expect(try await names(s, #"{"q": "zebra"}"#) == [])
+            try await s.store.hardDeleteRecord(zebra.id, as: s.owner)
+            let leftover = try await s.store.read { db in try db.fetchOne("SELECT count(*) FROM records_fts WHERE body LIKE '%Zebra%'") { $0.int(0) } }
+            #expect(leftover == 0)
+        }
+    }
+
+    @Test func hostileSearchTextIsPlainWords() async throws {
+        try await withStack { s in
+            try await seed(s)
+            for text in [#"\""#, "*", "NEAR(", #"quote*NEAR("#, #"a"quote"#, "title:hello", "hello OR zebra", "^hello", "-hello", "(", "\"\"\"\"", "AND"] {
+                let body: JSON = ["q": .string(text)]
+                // Never an error, never FTS syntax.
+                _ = try await s.store.queryRecords(try RecordQuery(body: body), as: s.owner)
+            }
+            #expect(try await names(s, #"{"q": "NEAR("}"#) == ["e"])
+            #expect(try await names(s, #"{"q": "quote*NEAR("}"#) == ["e"])
+            #expect(try await names(s, #"{"q": "*"}"#) == [])
+            #expect(try await names(s, #"{"q": "hello OR zebra"}"#) == [])  // all three words needed
+            #expect(try await names(s, #"{"q": "title:hello"}"#) == [])  // no column filter
+            #expect(try await names(s, #"{"q": "-zebra"}"#) == ["c"])  // no negation
+            #expect(FullTextQuery.matchExpression(#"a"b NEAR( *"#) == #""a""b" "NEAR(""#)
+        }
+    }
+}
+
+@Suite struct TypeIndexTests {
+    @Test func indexedPathsGetAnExpressionIndexThatQueriesUse() async throws {
+        try await withStack { s in
+            _ = try await s.store.registerType(NewType(id: "task", schema: ["type": "object"], indexes: ["status", "due.date"]), as: s.owner)
+            for i in 0..<20 {
+                let content: JSON = ["status": .string(i % 2 == 0 ? "open" : "done"), "due": ["date": .string("2026-01-\(10 + i)")]]
+                _ = try await s.store.createRecord(NewRecord(type: "task", content: content), as: s.owner)
+            }
+            let names = try await s.store.read { db in
+                try db.fetchAll("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'records_content_%'") { $0.text(0) }
+            }
+            #expect(names.count == 2)
+            let filter = try FilterParser.parse(try JSON(parsing: #"{"content.status": "open"}"#))
+            let predicate = QueryCompiler.compile(filter)
+            let plan = try await s.store.read { db in
+                // A real read first: a reader learns of the new index when its transaction starts
+                // (EXPLAIN alone does not start one, so it could plan with the older schema).
+                _ = try db.fetchOne("SELECT count(*) FROM records") { $0.int(0) }
+                return try db.fetchAll(
+                    "EXPLAIN QUERY PLAN SELECT r.rid FROM records r WHERE r.type IN (?) AND \(predicate.sql)",
+                    [DatabaseValue.text("task")] + predicate.arguments) { $0.text(3) }
+            }
+            #expect(plan.contains { $0.contains("records_content_") }, "\(plan)")
+            let query = RecordQuery(types: ["task"], filter: filter, limit: 1000)
+            #expect(try await s.store.queryRecords(query, as: s.owner).results.count == 10)
+        }
+    }
+
+    @Test func pathsWithQuotesAndSpacesAreLiteralMemberNames() async throws {
+        try await withStack { s in
+            try await s.registerType("note")
+            _ = try await s.store.createRecord(NewRecord(type: "note", content: ["it's a key": 1, "x": ["y z": "w"]]), as: s.owner)
+            let hit = try RecordQuery(body: try JSON(parsing: #"{"where": {"content.it's a key": 1, "content.x.y z": "w"}}"#))
+            #expect(try await s.store.queryRecords(hit, as: s.owner).results.count == 1)
+            let sorted = try RecordQuery(body: try JSON(parsing: #"{"type": "note", "sort": ["-content.it's a key"]}"#))
+            #expect(try await s.store.queryRecords(sorted, as: s.owner).results.count == 1)
+        }
+    }
+}
+
