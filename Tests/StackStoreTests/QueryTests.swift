@@ -154,6 +154,9 @@ private func invalid(_ s: TestStack, _ body: String) async -> String? {
             #expect(await invalid(s, #"{"limit": 0}"#) != nil)
             #expect(await invalid(s, #"{"colour": 1}"#) != nil)
             #expect(await invalid(s, #"{"cursor": "junk"}"#) == "invalid cursor")
+            let huge = "[" + (0..<2000).map(String.init).joined(separator: ",") + "]"
+            #expect(await invalid(s, #"{"where": {"content.a": {"in": \#(huge)}}}"#)?.hasPrefix("/where: the filter is too large") == true)
+            #expect(await invalid(s, #"{"where": {"content.a": {"in": [1, 2]}}}"#) == nil)
         }
     }
 }
