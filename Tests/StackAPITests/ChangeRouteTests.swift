@@ -135,4 +135,31 @@ private func eventData(_ text: String) -> [JSON] {
             #expect(text.contains("event: change\ndata: {"))
         }
     }
+
+    /// A quiet stream sends comment lines (here with a short interval; the server uses 10 s).
+    @Test func stream_sendsKeepAliveCommentsWhenQuiet() async throws {
+        try await withStack { stack in
+            let latest = stack.store.latestChangeSeq
+            let collected = Mutex<String>("")
+            do {
+                try await ChangeRoutes.streamEvents(store: stack.store, principal: nil, after: latest, keepAlive: .milliseconds(20)) { bytes in
+                    let text = collected.withLock { $0 += String(decoding: bytes, as: UTF8.self); return $0 }
+                    if text.contains(": keep-alive\n\n") { throw StopStream() }
+                }
+            } catch is StopStream {}
+            let text = collected.withLock { $0 }
+            #expect(text.hasPrefix(": changes after \(latest)\n\n"))
+            #expect(!text.contains("event: change"))
+        }
+    }
+
+    /// A closed store ends the stream with an error instead of spinning.
+    @Test func stream_endsWhenTheStoreCloses() async throws {
+        try await withStack { stack in
+            await stack.store.close()
+            await #expect(throws: (any Error).self) {
+                try await ChangeRoutes.streamEvents(store: stack.store, principal: nil, after: 0, keepAlive: .milliseconds(20)) { _ in }
+            }
+        }
+    }
 }

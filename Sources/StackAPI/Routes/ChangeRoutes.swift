@@ -48,7 +48,9 @@ enum ChangeRoutes {
 
     /// Writes events after `since` until the peer goes (a write throws, or the task is cancelled)
     /// or the store closes (its next read throws).
-    static func streamEvents(store: Store, principal: Principal?, after since: Int64, write: ResponseStreamWrite) async throws {
+    static func streamEvents(
+        store: Store, principal: Principal?, after since: Int64, keepAlive: Duration = keepAliveInterval, write: ResponseStreamWrite
+    ) async throws {
         var cursor = since
         try await write(Array(": changes after \(since)\n\n".utf8))
         while true {
@@ -68,7 +70,7 @@ enum ChangeRoutes {
                 continue
             }
             cursor = max(page.nextSince, latest)
-            if await !store.waitForChanges(after: cursor, timeout: keepAliveInterval) {
+            if await !store.waitForChanges(after: cursor, timeout: keepAlive) {
                 try Task.checkCancellation()
                 try await write(Array(": keep-alive\n\n".utf8))
             }

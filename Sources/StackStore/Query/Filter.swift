@@ -16,6 +16,20 @@ public indirect enum RecordFilter: Sendable, Hashable {
     case condition(FilterField, FilterOperator, JSON)
 }
 
+extension RecordFilter {
+    /// The number of comparisons the filter compiles to (an `in`/`nin` list counts each element).
+    public var weight: Int {
+        switch self {
+        case .and(let children), .or(let children): return children.reduce(1) { $0 + $1.weight }
+        case .not(let child): return 1 + child.weight
+        case .condition(_, _, let operand): return max(1, operand.arrayValue?.count ?? 1)
+        }
+    }
+
+    /// The largest ``weight`` a query may have (SQLite binds at most 32,766 parameters per statement).
+    public static let maxWeight = 1000
+}
+
 /// A field a filter or a sort may name (SPEC §5).
 public enum FilterField: Sendable, Hashable, CustomStringConvertible {
     case id, type, createdBy, createdAt, updatedAt, version

@@ -93,7 +93,13 @@ public struct RecordQuery: Sendable, Hashable {
                 default: throw FilterParser.failure(here, "\"type\" takes a type id or an array of them")
                 }
             case "where":
-                if !value.isNull { filter = try FilterParser.parse(value, at: here) }
+                if !value.isNull {
+                    let parsed = try FilterParser.parse(value, at: here)
+                    guard parsed.weight <= RecordFilter.maxWeight else {
+                        throw FilterParser.failure(here, "the filter is too large (at most \(RecordFilter.maxWeight) conditions and list elements)")
+                    }
+                    filter = parsed
+                }
             case "q":
                 guard value.isNull || value.stringValue != nil else { throw FilterParser.failure(here, "\"q\" takes a string") }
                 text = value.stringValue

@@ -42,7 +42,6 @@ extension Store {
                 throw StoreError.conflict("the type \"\(definition.id)\" exists")
             }
             try TypeRegistry.insertRow(definition, db: db)
-            try TypeIndexes.create(for: definition, db: db)  // query helper: expression indexes for `indexes`
             if let idempotency {
                 try IdempotencyRows.insert(idempotency, result: definition, now: definition.createdAt, lifetime: lifetime, db: db)
             }

@@ -52,6 +52,7 @@ final class TypeRegistry: Sendable {
                 JSON.array(definition.indexes.map(JSON.string)).serializedString(), definition.builtIn,
                 definition.createdAt.milliseconds,
             ])
+        try TypeIndexes.create(for: definition, db: db)  // query helper: expression indexes for `indexes`
     }
 
     static func loadAll(db: Database) throws -> [TypeDefinition] {
