@@ -51,12 +51,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "StackJSONTests", dependencies: ["StackJSON"], swiftSettings: swiftSettings),
-        .testTarget(name: "StackStoreTests", dependencies: ["StackStore", "StackJSON"], swiftSettings: swiftSettings),
+        // Test support shared by the test targets (child processes without Foundation's Process).
+        .target(name: "StackTesting", path: "Tests/StackTesting", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "StackStoreTests", dependencies: ["StackStore", "StackJSON", "StackTesting"], swiftSettings: swiftSettings
+        ),
         .testTarget(name: "StackHTTPTests", dependencies: ["StackHTTP"], swiftSettings: swiftSettings),
         .testTarget(
             name: "StackAPITests",
             // `stack` too: the command-line parser is tested in-process with `@testable import stack`.
-            dependencies: ["StackAPI", "StackStore", "StackHTTP", "StackJSON", "stack"],
+            dependencies: ["StackAPI", "StackStore", "StackHTTP", "StackJSON", "stack", "StackTesting"],
             swiftSettings: swiftSettings
         ),
     ],

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import StackJSON
+import StackTesting
 import Testing
 
 /// Runs the built `stack` executable (found next to the test binary) as a user would.
@@ -86,23 +87,17 @@ enum StackBinary {
     }
 
     private static func runBlocking(_ arguments: [String], environment: [String: String]) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path!)
-        process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "STACK_DATA")
         env.merge(environment) { $1 }
-        process.environment = env
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let outcome = try ChildProcess.run(path!, arguments: arguments, environment: env)
+        let status: Int32
+        switch outcome.termination {
+        case .exited(let code): status = code
+        case .signaled(let signal): status = 128 + signal
+        }
         return Result(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+            status: status, stdout: String(decoding: outcome.standardOutput, as: UTF8.self),
+            stderr: String(decoding: outcome.standardError, as: UTF8.self))
     }
 }

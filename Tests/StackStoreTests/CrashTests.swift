@@ -1,5 +1,6 @@
 import Foundation
 import StackJSON
+import StackTesting
 import Testing
 @testable import StackStore
 
@@ -53,29 +54,23 @@ import Darwin
     /// it printed (complete lines only).
     private func runAndKillChild(stackPath: String, outputPath: String, round: Int) async throws -> [String] {
         _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-        process.arguments = ["--testing-library", "swift-testing", "--filter", "crashChildWriterProcess"]
         var environment = ProcessInfo.processInfo.environment
         environment[CrashTests.childDirectoryVariable] = stackPath
         environment[CrashTests.childDurabilityVariable] = round % 2 == 0 ? "full" : "normal"
-        process.environment = environment
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let child = try ChildProcess.spawn(
+            CommandLine.arguments[0],
+            arguments: ["--testing-library", "swift-testing", "--filter", "crashChildWriterProcess"],
+            environment: environment, standardOutputPath: outputPath)
         // Wait (up to 60 s) for the child to start writing, then a random 0–250 ms more.
         for _ in 0..<6000 {
             let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-            if text.contains("ID ") || !process.isRunning { break }
+            if text.contains("ID ") || kill(child.pid, 0) != 0 { break }
             try await Task.sleep(for: .milliseconds(10))
         }
         try await Task.sleep(for: .milliseconds(Int.random(in: 0...250)))
-        kill(process.processIdentifier, SIGKILL)
-        let status = try await Blocking.run {
-            process.waitUntilExit()
-            return process.terminationReason
-        }
-        #expect(status == .uncaughtSignal, "round \(round): the child must die by SIGKILL, not exit")
+        child.send(SIGKILL)
+        let termination = try await Blocking.run { child.wait() }
+        #expect(termination == .signaled(SIGKILL), "round \(round): the child must die by SIGKILL, not exit")
         let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         return text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().compactMap { line in
             line.hasPrefix("ID ") ? String(line.dropFirst(3)) : nil

@@ -1,4 +1,5 @@
 import Foundation
+import StackTesting
 import Testing
 
 @testable import StackStore
@@ -116,22 +117,18 @@ struct SHA256Tests {
             expected[name] = SHA256.hexDigest(of: bytes)
         }
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-        process.currentDirectoryURL = directory
-        process.arguments = lengths.map { "f\($0)" }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let outcome = try ChildProcess.run(
+            "/usr/bin/sha256sum", arguments: lengths.map { directory.appendingPathComponent("f\($0)").path },
+            environment: [:])
+        #expect(outcome.termination == .exited(0))
+        let output = outcome.standardOutput
 
         var checked = 0
         for line in String(decoding: output, as: UTF8.self).split(separator: "\n") {
             let parts = line.split(separator: " ", omittingEmptySubsequences: true)
             guard parts.count == 2 else { continue }
-            #expect(expected[String(parts[1])] == String(parts[0]), "\(parts[1])")
+            let name = String(parts[1].split(separator: "/").last ?? "")
+            #expect(expected[name] == String(parts[0]), "\(name)")
             checked += 1
         }
         #expect(checked == lengths.count)
