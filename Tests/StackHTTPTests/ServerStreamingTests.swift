@@ -151,7 +151,9 @@ import StackHTTP
                 let client = try RawClient(port: port)
                 try client.send("GET /events HTTP/1.1\r\nHost: x\r\n\r\n")
                 let head = try client.readResponse(headOnly: true)
-                precondition(head?.header("Transfer-Encoding") == "chunked")
+                guard let head, head.header("Transfer-Encoding") == "chunked" else {
+                    throw ClientError(description: "expected a chunked stream, got \(String(describing: head?.status))")
+                }
                 return try (0..<3).map { _ in String(decoding: try client.readChunk() ?? [], as: UTF8.self) }
                 // the client is closed here
             }
