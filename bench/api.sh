@@ -38,11 +38,12 @@ done
 
 # start_server DATA LOG: starts `stack serve` on a free port; sets SERVER_PID and URL.
 start_server() {
+    rm -f "$WORK/serve.out"   # the child truncates it only once it runs: never read the last server's URL
     "$STACK" serve --data "$1" --port 0 > "$WORK/serve.out" 2>> "$2" &
     SERVER_PID=$!
     URL=""
     for _ in $(seq 100); do
-        URL=$(grep -oE 'http://[0-9.]+:[0-9]+' "$WORK/serve.out" | head -1 || true)
+        URL=$(grep -soE 'http://[0-9.]+:[0-9]+' "$WORK/serve.out" | head -1 || true)
         [ -n "$URL" ] && break
         sleep 0.1
     done
