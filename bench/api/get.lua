@@ -1,0 +1,1 @@
+-- GET of the URL given to wrk (a record, a list page or an attachment); statuses counted by common.lua.
