@@ -50,7 +50,7 @@ let package = Package(
             dependencies: ["StackAPI", "StackStore", "StackHTTP", "StackJSON"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "StackJSONTests", dependencies: ["StackJSON"], swiftSettings: swiftSettings),
+        .testTarget(name: "StackJSONTests", dependencies: ["StackJSON", "StackTesting"], swiftSettings: swiftSettings),
         // Test support shared by the test targets (child processes without Foundation's Process).
         .target(name: "StackTesting", path: "Tests/StackTesting", swiftSettings: swiftSettings),
         .testTarget(

@@ -1,4 +1,5 @@
 import StackJSON
+import StackTesting
 import Testing
 
 /// Mutated and truncated inputs never crash the parser: each either parses to a value that
@@ -33,7 +34,7 @@ import Testing
     }
 
     @Test func randomByteMutations() throws {
-        var random = SeededGenerator(seed: 0xF022)
+        var random = SplitMix64(seed: 0xF022)
         let interesting: [UInt8] = Array(#"{}[],:"\/-+.eE0123456789tfnu"#.utf8) + [0x00, 0x1F, 0x7F, 0x80, 0xBF, 0xC0, 0xED, 0xF4, 0xFF]
         for seed in Self.seeds {
             let original = Array(seed.utf8)

@@ -1,4 +1,5 @@
 import StackJSON
+import StackTesting
 import Testing
 
 /// What the parser produces: number kinds, object order and duplicates, string decoding.
@@ -41,7 +42,7 @@ import Testing
     }
 
     @Test func doublesMatchTheStandardLibraryOnGeneratedInputs() throws {
-        var g = SeededGenerator(seed: 0x5EED)
+        var g = SplitMix64(seed: 0x5EED)
         for _ in 0..<20_000 {
             let digits = String(g.next() % 10_000_000_000_000_000_000)
             let fraction = g.next() % 3 == 0 ? "" : "." + String(g.next() % 1_000_000_000)
@@ -159,15 +160,3 @@ import Testing
     }
 }
 
-/// SplitMix64: a small deterministic generator so property tests are reproducible.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,4 +1,5 @@
 import Foundation
+import StackTesting
 import Testing
 
 @testable import StackStore

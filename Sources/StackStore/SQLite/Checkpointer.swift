@@ -24,11 +24,11 @@ final class Checkpointer: @unchecked Sendable {  // `stopping` is guarded by `co
                 if stop { break }
                 _ = try? db.fetchOne("PRAGMA wal_checkpoint(PASSIVE)") { $0.int(0) }
             }
+            db.close()
             condition.lock()
             stopped = true
             condition.broadcast()
             condition.unlock()
-            // `db` is released here, closing the connection on this thread.
         }
         thread.name = "stack.db.checkpointer"
         thread.start()

@@ -54,9 +54,22 @@ package final class Database {
         sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
     }
 
-    deinit {
+    /// Whether ``close()`` ran.
+    private(set) var isClosed = false
+
+    /// Finalizes the cached statements and closes the connection now, so whoever waits for the
+    /// close (the pool's `close()`) resumes only once SQLite has released the files (the last
+    /// connection's close also removes the `-wal` and `-shm` files). Using the connection after this
+    /// is a programmer error.
+    func close() {
+        guard !isClosed else { return }
+        isClosed = true
         statements.removeAll()
         sqlite3_close_v2(handle)
+    }
+
+    deinit {
+        close()
     }
 
     func error(code: Int32, sql: String?) -> DatabaseError {

@@ -112,8 +112,9 @@ package final class DatabasePool: Sendable {
                     batch.removeAll()
                     // Checkpoint so the WAL does not outlive a clean close.
                     try? db.executeScript("PRAGMA wal_checkpoint(TRUNCATE)")
+                    db.close()  // before resuming `close()`'s caller, who may remove the files next
                     job.complete(nil)
-                    return  // `db` is released here, closing the connection on its own thread
+                    return
                 }
             }
             WriteBatcher.runBatch(batch, on: db)
@@ -161,6 +162,7 @@ package final class DatabasePool: Sendable {
                     if jobs.isEmpty { break }
                     for job in jobs { job.body(db) }
                 }
+                db.close()
                 let waiter = self.readerThreads.withLock { state -> CheckedContinuation<Void, Never>? in
                     state.running -= 1
                     return state.running == 0 ? state.waiter : nil
