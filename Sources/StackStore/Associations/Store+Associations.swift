@@ -95,28 +95,20 @@ extension Store {
             var parts: [String] = []
             var args: [DatabaseValue] = []
             let relationClause = relation == nil ? "" : " AND a.relation = ?"
-            if direction != .in {
+            // One SELECT per direction: `d` 0 = out (the other end is the target), 1 = in.
+            func addPart(_ d: Int, near: String, far: String) {
                 parts.append(
                     """
-                    SELECT 0 AS d, a.relation AS rel, a.target_rid AS other, o.id AS other_id, a.created_at, a.created_by
-                    FROM associations a JOIN records o ON o.rid = a.target_rid
-                    WHERE a.source_rid = ?\(relationClause) AND o.deleted_at IS NULL AND \(otherReadable.sql)
+                    SELECT \(d) AS d, a.relation AS rel, a.\(far) AS other, o.id AS other_id, a.created_at, a.created_by
+                    FROM associations a JOIN records o ON o.rid = a.\(far)
+                    WHERE a.\(near) = ?\(relationClause) AND o.deleted_at IS NULL AND \(otherReadable.sql)
                     """)
                 args.append(.integer(rid))
                 if let relation { args.append(.text(relation)) }
                 args += otherReadable.arguments
             }
-            if direction != .out {
-                parts.append(
-                    """
-                    SELECT 1 AS d, a.relation AS rel, a.source_rid AS other, o.id AS other_id, a.created_at, a.created_by
-                    FROM associations a JOIN records o ON o.rid = a.source_rid
-                    WHERE a.target_rid = ?\(relationClause) AND o.deleted_at IS NULL AND \(otherReadable.sql)
-                    """)
-                args.append(.integer(rid))
-                if let relation { args.append(.text(relation)) }
-                args += otherReadable.arguments
-            }
+            if direction != .in { addPart(0, near: "source_rid", far: "target_rid") }
+            if direction != .out { addPart(1, near: "target_rid", far: "source_rid") }
             let sql = "SELECT * FROM (" + parts.joined(separator: " UNION ALL ")
                 + ") WHERE (d, rel, other) > (?, ?, ?) ORDER BY d, rel, other LIMIT ?"
             args += [.integer(start.0), .text(start.1), .integer(start.2), .integer(Int64(limit + 1))]

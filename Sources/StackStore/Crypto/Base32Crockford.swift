@@ -79,22 +79,6 @@ public enum Base32Crockford {
         let input = Array(text.utf8)
         // Lengths ⌈8n/5⌉ never leave 1, 3 or 6 characters in the last group of 8.
         if [1, 3, 6].contains(input.count % 8) { return nil }
-        var output: [UInt8] = []
-        output.reserveCapacity(input.count * 5 / 8)
-        var accumulator: UInt32 = 0
-        var bits = 0
-        for byte in input {
-            let value = values[Int(byte)]
-            if value == 0xff { return nil }
-            accumulator = accumulator << 5 | UInt32(value)
-            bits += 5
-            if bits >= 8 {
-                bits -= 8
-                output.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
-                accumulator &= (1 << UInt32(bits)) - 1
-            }
-        }
-        if accumulator != 0 { return nil }
-        return output
+        return BitPacking.decode(input, values: values, bitsPerSymbol: 5)
     }
 }

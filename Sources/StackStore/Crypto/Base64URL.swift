@@ -66,23 +66,6 @@ public enum Base64URL {
         let input = Array(text.utf8)
         let remainder = input.count % 4
         if remainder == 1 { return nil }
-        var output: [UInt8] = []
-        output.reserveCapacity(input.count * 3 / 4)
-        var accumulator: UInt32 = 0
-        var bits = 0
-        for byte in input {
-            let value = values[Int(byte)]
-            if value == 0xff { return nil }
-            accumulator = accumulator << 6 | UInt32(value)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                output.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
-                accumulator &= (1 << UInt32(bits)) - 1
-            }
-        }
-        // RFC 4648 §3.5: leftover bits must be zero for a canonical encoding.
-        if accumulator != 0 { return nil }
-        return output
+        return BitPacking.decode(input, values: values, bitsPerSymbol: 6)
     }
 }
