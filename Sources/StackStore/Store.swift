@@ -118,9 +118,9 @@ public final class Store: Sendable {
 
     private static func openPool(path: String, configuration: StoreConfiguration) async throws -> DatabasePool {
         do {
-            return try await DatabasePool.open(
-                path: path, configuration: DatabaseConfiguration(durability: configuration.durability, readerCount: configuration.readerCount),
-                migrations: Schema.migrations)
+            var databaseConfiguration = DatabaseConfiguration(durability: configuration.durability, readerCount: configuration.readerCount)
+            databaseConfiguration.beforeCommit = FullTextIndex.sync
+            return try await DatabasePool.open(path: path, configuration: databaseConfiguration, migrations: Schema.migrations)
         } catch {
             throw StoreError.wrap(error)
         }
@@ -167,6 +167,24 @@ public final class Store: Sendable {
         guard !isClosed.withLock({ $0 }) else { throw .unavailable }
         do {
             return try await pool.write(body)
+        } catch {
+            throw StoreError.wrap(error)
+        }
+    }
+
+    /// Runs `body` on the writer in a transaction of its own, not a savepoint of a shared batch:
+    /// for bulk writes, whose one savepoint would grow a sub-journal that SQLite walks at every
+    /// statement.
+    func writeAlone<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        guard !isClosed.withLock({ $0 }) else { throw .unavailable }
+        do {
+            return try await pool.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) { db in
+                    let result = try body(db)
+                    try FullTextIndex.sync(db)
+                    return result
+                }
+            }
         } catch {
             throw StoreError.wrap(error)
         }

@@ -294,6 +294,50 @@ private func invalid(_ s: TestStack, _ body: String) async -> String? {
         }
     }
 
+    @Test func bulkAndConcurrentWritesAreSearchableOnceCommitted() async throws {
+        try await withStack { s in
+            try await s.registerType("note")
+            let bulk = try await s.store.createRecords(
+                (0..<50).map { NewRecord(type: "note", content: ["name": .string("bulk\($0)"), "title": "Pangolin"]) }, as: s.owner)
+            #expect(try await names(s, #"{"q": "pangolin", "limit": 100}"#).count == 50)
+            // Concurrent writes share group-committed batches; one of them is refused (its client id
+            // is taken): the others are indexed, and nothing stays pending after the commits.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for i in 0..<20 {
+                    group.addTask {
+                        let id = i == 7 ? bulk[0].id : nil
+                        _ = try? await s.store.createRecord(
+                            NewRecord(type: "note", content: ["name": .string("c\(i)"), "title": "Narwhal"], id: id), as: s.owner)
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await names(s, #"{"q": "narwhal", "limit": 100}"#).count == 19)
+            let pending = try await s.store.read { db in try db.fetchOne("SELECT count(*) FROM fts_pending") { $0.int(0) } }
+            #expect(pending == 0)
+        }
+    }
+
+    @Test func writesMadeOutsideTheStoreAreIndexedAtOpen() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        var store = try await Store.create(at: directory.path)
+        _ = try await store.registerType(NewType(id: "note", schema: ["type": "object"]), as: store.ownerPrincipal)
+        let record = try await store.createRecord(NewRecord(type: "note", content: ["title": "Okapi"]), as: store.ownerPrincipal)
+        await store.close()
+        // Another program (the sqlite3 shell, say) rewrites the content: the trigger notes it.
+        let db = try Database(path: directory.path + "/stack.db", mode: .readWrite)
+        try db.execute("UPDATE records SET content = '{\"title\":\"Quokka\"}' WHERE id = ?", [record.id])
+        db.close()
+        store = try await Store.open(at: directory.path)
+        let search = { (text: String) in
+            try await store.queryRecords(RecordQuery(list: RecordListQuery(), text: text), as: store.ownerPrincipal).results.map(\.id)
+        }
+        #expect(try await search("quokka") == [record.id])
+        #expect(try await search("okapi") == [])
+        await store.close()
+    }
+
     @Test func hostileSearchTextIsPlainWords() async throws {
         try await withStack { s in
             try await seed(s)

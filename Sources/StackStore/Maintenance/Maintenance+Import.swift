@@ -63,6 +63,7 @@ extension Maintenance {
             guard ended else {
                 throw MaintenanceError.invalidExport(line: reader.number, "no \"end\" line: the file was cut short")
             }
+            try FullTextIndex.sync(db)
             return importer.summary
         }
     }

@@ -41,7 +41,7 @@ extension Store {
         }
         let batch = prepared
         let owner = ownerEntityId
-        let seq = try await write { db -> Int64 in
+        let seq = try await writeAlone { db -> Int64 in
             var seq: Int64 = 0
             for (record, text, checkID) in batch {
                 seq = try Store.insertNewRecord(record, contentText: text, checkID: checkID, ownerEntityId: owner, db: db)

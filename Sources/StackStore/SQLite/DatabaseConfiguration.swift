@@ -17,6 +17,10 @@ package struct DatabaseConfiguration: Sendable {
     package var maxBatchSize: Int = 512
     /// How often the background checkpointer copies the WAL into the database file, in seconds.
     package var checkpointInterval: Double = 0.25
+    /// Runs on the writer inside every transaction it commits, after the last write's savepoint
+    /// and just before COMMIT (the store keeps its full-text index here); also once at open. A
+    /// throw fails the whole transaction.
+    package var beforeCommit: (@Sendable (Database) throws -> Void)?
 
     package init(durability: Durability = .full, readerCount: Int = 4) {
         self.durability = durability

@@ -82,6 +82,9 @@ package final class DatabasePool: Sendable {
             throw DatabaseError(extendedCode: SQLITE_CORRUPT, message: "the database file failed its quick check")
         }
         try migrations.migrate(db)
+        if let beforeCommit = configuration.beforeCommit {
+            try db.inTransaction(.immediate) { db in try beforeCommit(db) }
+        }
     }
 
     /// Page cache and memory-mapped I/O: reads of hot pages then cost no system call.
@@ -90,6 +93,7 @@ package final class DatabasePool: Sendable {
     }
 
     private func runWriter(_ db: Database) {
+        let batcher = WriteBatcher(beforeCommit: configuration.beforeCommit)
         while true {
             let jobs = writerQueue.takeAll(limit: configuration.maxBatchSize)
             var batch: [WriteJob] = []
@@ -98,17 +102,22 @@ package final class DatabasePool: Sendable {
                 case .batched:
                     batch.append(job)
                 case .exclusive:
-                    WriteBatcher.runBatch(batch, on: db)
+                    batcher.runBatch(batch, on: db)
                     batch.removeAll()
                     do {
                         try job.run(db)
                         job.complete(nil)
+                        // Work the job committed itself is brought up to date now; should this
+                        // fail, the next batch does it.
+                        if let beforeCommit = configuration.beforeCommit {
+                            try? db.inTransaction(.immediate) { db in try beforeCommit(db) }
+                        }
                     } catch {
                         db.rollbackQuietly()
                         job.complete(error)
                     }
                 case .close:
-                    WriteBatcher.runBatch(batch, on: db)
+                    batcher.runBatch(batch, on: db)
                     batch.removeAll()
                     // Checkpoint so the WAL does not outlive a clean close.
                     try? db.executeScript("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -117,7 +126,7 @@ package final class DatabasePool: Sendable {
                     return
                 }
             }
-            WriteBatcher.runBatch(batch, on: db)
+            batcher.runBatch(batch, on: db)
         }
     }
 

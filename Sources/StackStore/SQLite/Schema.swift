@@ -16,6 +16,7 @@ enum Schema {
     static let migrations = Migrations([
         .init(version: 1, sql: version1),
         .init(version: 2, sql: version2),
+        .init(version: 3, sql: version3),
     ])
 
     static let version1 = """
@@ -173,5 +174,34 @@ extension Schema {
 
         INSERT INTO records_fts (rowid, body)
         SELECT r.rid, (SELECT group_concat(t.value, ' ') FROM json_tree(r.content) t WHERE t.type = 'text') FROM records r;
+        """
+}
+
+// MARK: - Version 3: full-text index kept at commit, not per write
+
+extension Schema {
+    /// Version 2's triggers updated `records_fts` inside every write's savepoint, and FTS5 flushes
+    /// its pending terms to a new segment at every savepoint: one tiny segment per write, then
+    /// merges. Now the triggers only note the record's `rid` in `fts_pending`; the writer brings
+    /// `records_fts` up to date once per transaction, just before COMMIT (``FullTextIndex/sync(_:)``),
+    /// so a committed record is always searchable and a transaction writes one segment.
+    static let version3 = """
+        CREATE TABLE fts_pending (rid INTEGER PRIMARY KEY);
+
+        DROP TRIGGER records_fts_insert;
+        DROP TRIGGER records_fts_update;
+        DROP TRIGGER records_fts_delete;
+
+        CREATE TRIGGER records_fts_insert AFTER INSERT ON records BEGIN
+            INSERT OR IGNORE INTO fts_pending (rid) VALUES (NEW.rid);
+        END;
+
+        CREATE TRIGGER records_fts_update AFTER UPDATE OF content ON records BEGIN
+            INSERT OR IGNORE INTO fts_pending (rid) VALUES (NEW.rid);
+        END;
+
+        CREATE TRIGGER records_fts_delete AFTER DELETE ON records BEGIN
+            INSERT OR IGNORE INTO fts_pending (rid) VALUES (OLD.rid);
+        END;
         """
 }

@@ -27,8 +27,12 @@ final class WriteJob: @unchecked Sendable {  // created by a caller, then run an
 /// `BEGIN IMMEDIATE`, runs each write in a `SAVEPOINT` of its own, commits once, then resumes the
 /// waiters. A write that throws is rolled back to its savepoint and gets its own error; the others
 /// commit. While one COMMIT is being flushed, new writes queue up for the next batch.
-enum WriteBatcher {
-    static func runBatch(_ jobs: [WriteJob], on db: Database) {
+/// `beforeCommit` runs after the last savepoint, just before COMMIT; if it throws, the whole
+/// transaction is rolled back and each of its writes fails with that error.
+struct WriteBatcher {
+    var beforeCommit: ((Database) throws -> Void)?
+
+    func runBatch(_ jobs: [WriteJob], on db: Database) {
         var succeeded: [WriteJob] = []
         var failed: [(WriteJob, any Error)] = []
         var index = 0
@@ -59,6 +63,7 @@ enum WriteBatcher {
             }
             guard db.isInsideTransaction else { continue }
             do {
+                try beforeCommit?(db)
                 try db.execute("COMMIT")
                 succeeded.append(contentsOf: open)
             } catch {

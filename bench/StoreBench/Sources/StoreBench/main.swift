@@ -13,6 +13,8 @@ struct Options {
     var seconds = 5.0
     var keep = false
     var only: String?
+    var durabilities: [Durability] = [.full, .normal]
+    var writerCounts = [1, 32]
 
     init() {
         var args = CommandLine.arguments.dropFirst().makeIterator()
@@ -23,8 +25,10 @@ struct Options {
             case "--seconds": seconds = Double(args.next() ?? "") ?? seconds
             case "--keep": keep = true
             case "--only": only = args.next()
+            case "--durability": durabilities = [Durability(rawValue: args.next() ?? "") ?? .full]
+            case "--writers": writerCounts = [Int(args.next() ?? "") ?? 32]
             default:
-                print("usage: StoreBench [--records N] [--data DIR] [--seconds S] [--keep] [--only creates|patches|reads|lists]")
+                print("usage: StoreBench [--records N] [--data DIR] [--seconds S] [--keep] [--only creates|patches|reads|lists] [--durability full|normal] [--writers N]")
                 exit(64)
             }
         }
@@ -136,8 +140,8 @@ func run() async throws {
     let ids = sampleIds
 
     func wanted(_ phase: String) -> Bool { options.only == nil || options.only == phase }
-    for durability in [Durability.full, .normal] where wanted("creates") {
-        for writers in [1, 32] {
+    for durability in options.durabilities where wanted("creates") {
+        for writers in options.writerCounts {
             let store = try await Store.open(at: path, configuration: StoreConfiguration(durability: durability))
             let owner = store.ownerPrincipal
             let rate = try await measure(tasks: writers, seconds: options.seconds) { t, n in
