@@ -289,6 +289,7 @@ private func invalid(_ s: TestStack, _ body: String) async -> String? {
             try await s.store.deleteRecord(zebra.id, as: s.owner)
             #expect(try await names(s, #"{"q": "zebra"}"#) == [])
             try await s.store.hardDeleteRecord(zebra.id, as: s.owner)
+            try await s.store.bringFullTextIndexUpToDate()  // the writer's upkeep does it within ~100 ms anyway
             let leftover = try await s.store.read { db in try db.fetchOne("SELECT count(*) FROM records_fts WHERE body LIKE '%Zebra%'") { $0.int(0) } }
             #expect(leftover == 0)
         }
@@ -315,6 +316,24 @@ private func invalid(_ s: TestStack, _ body: String) async -> String? {
             #expect(try await names(s, #"{"q": "narwhal", "limit": 100}"#).count == 19)
             let pending = try await s.store.read { db in try db.fetchOne("SELECT count(*) FROM fts_pending") { $0.int(0) } }
             #expect(pending == 0)
+        }
+    }
+
+    @Test func theWriterIndexesWritesSoonAfterwardsWithoutASearch() async throws {
+        try await withStack { s in
+            try await s.registerType("note")
+            _ = try await s.store.createRecord(NewRecord(type: "note", content: ["title": "Axolotl"]), as: s.owner)
+            let pending = { try await s.store.read { db in try db.fetchOne("SELECT count(*) FROM fts_pending") { $0.int(0) } } }
+            var waited = 0
+            while try await pending() != 0 && waited < 100 {
+                try await Task.sleep(for: .milliseconds(50))
+                waited += 1
+            }
+            #expect(try await pending() == 0)
+            let indexed = try await s.store.read { db in
+                try db.fetchOne("SELECT count(*) FROM records_fts WHERE records_fts MATCH 'axolotl'") { $0.int(0) }
+            }
+            #expect(indexed == 1)
         }
     }
 

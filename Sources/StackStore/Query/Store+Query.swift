@@ -21,6 +21,7 @@ extension Store {
             conditions.append(QueryCompiler.compile(filter))
         }
         if !FullTextQuery.isBlank(query.text) {
+            try await bringFullTextIndexUpToDate()
             if let match = FullTextQuery.matchExpression(query.text ?? "") {
                 conditions.append(SQLFragment("r.rid IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ?)", [.text(match)]))
             } else {

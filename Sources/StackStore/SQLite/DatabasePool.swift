@@ -77,13 +77,16 @@ package final class DatabasePool: Sendable {
         try db.executeScript("PRAGMA temp_store = MEMORY")
         // Checkpoints run on the checkpointer's thread; the writer's own is only a backstop.
         try db.executeScript("PRAGMA wal_autocheckpoint = 16384")
-        try Self.tune(db, cacheKiB: 65536)
+        // The writer's cache holds the pages of its transactions and those the WAL holds newer
+        // than the file; clean pages of the file come through mmap. A bigger cache costs memory
+        // and a longer walk of its hash table at every commit (pcache1Truncate).
+        try Self.tune(db, cacheKiB: 16384)
         guard try db.pragmaText("quick_check") == "ok" else {
             throw DatabaseError(extendedCode: SQLITE_CORRUPT, message: "the database file failed its quick check")
         }
         try migrations.migrate(db)
-        if let beforeCommit = configuration.beforeCommit {
-            try db.inTransaction(.immediate) { db in try beforeCommit(db) }
+        if let upkeep = configuration.upkeep {
+            try db.inTransaction(.immediate) { db in try upkeep(db) }
         }
     }
 
@@ -93,9 +96,14 @@ package final class DatabasePool: Sendable {
     }
 
     private func runWriter(_ db: Database) {
-        let batcher = WriteBatcher(beforeCommit: configuration.beforeCommit)
+        var batcher = WriteBatcher(upkeep: configuration.upkeep, upkeepInterval: configuration.upkeepInterval)
         while true {
-            let jobs = writerQueue.takeAll(limit: configuration.maxBatchSize)
+            let jobs = writerQueue.takeAll(limit: configuration.maxBatchSize, waitingAtMostUntil: batcher.upkeepDeadline)
+            if jobs.isEmpty {
+                // No write came before the upkeep fell due.
+                batcher.runUpkeepAlone(on: db)
+                continue
+            }
             var batch: [WriteJob] = []
             for job in jobs {
                 switch job.kind {
@@ -107,11 +115,7 @@ package final class DatabasePool: Sendable {
                     do {
                         try job.run(db)
                         job.complete(nil)
-                        // Work the job committed itself is brought up to date now; should this
-                        // fail, the next batch does it.
-                        if let beforeCommit = configuration.beforeCommit {
-                            try? db.inTransaction(.immediate) { db in try beforeCommit(db) }
-                        }
+                        batcher.noteWrite()
                     } catch {
                         db.rollbackQuietly()
                         job.complete(error)
@@ -119,6 +123,7 @@ package final class DatabasePool: Sendable {
                 case .close:
                     batcher.runBatch(batch, on: db)
                     batch.removeAll()
+                    batcher.runUpkeepAlone(on: db)
                     // Checkpoint so the WAL does not outlive a clean close.
                     try? db.executeScript("PRAGMA wal_checkpoint(TRUNCATE)")
                     db.close()  // before resuming `close()`'s caller, who may remove the files next
