@@ -1,7 +1,8 @@
 /// Keeps `records_fts` (SPEC §5 `q`) equal to the string values of each record's current content.
 ///
-/// Triggers on `records` note every inserted, re-written or erased record in `fts_pending`
-/// (schema version 3). ``sync(_:)`` re-indexes exactly those records; it is the pool's deferred
+/// Triggers on `records` note every inserted, re-written or erased record in `fts_pending`, with
+/// the text the index holds for it (schema version 3). ``sync(_:)`` re-indexes exactly those
+/// records; it is the pool's deferred
 /// upkeep, so the writer runs it at most every 100 ms while writes go on (inside a batch's
 /// transaction) and soon after they stop, and at open and close. FTS5 then writes one segment per
 /// upkeep instead of one per write (it flushes at every savepoint, and each write runs in a
@@ -12,14 +13,25 @@ enum FullTextIndex {
     /// transaction.
     static func sync(_ db: Database) throws {
         guard try hasPendingWork(db) else { return }
-        try db.execute("DELETE FROM records_fts WHERE rowid IN (SELECT rid FROM fts_pending)")
+        // The contentless table forgets a row when told the text it indexed for it.
+        try db.execute(
+            """
+            INSERT INTO records_fts (records_fts, rowid, body)
+            SELECT 'delete', rid, indexed_body FROM fts_pending WHERE indexed_body IS NOT NULL
+            """)
         try db.execute(
             """
             INSERT INTO records_fts (rowid, body)
-            SELECT r.rid, (SELECT group_concat(t.value, ' ') FROM json_tree(r.content) t WHERE t.type = 'text')
+            SELECT r.rid, \(body("r.content"))
             FROM fts_pending p JOIN records r ON r.rid = p.rid
             """)
         try db.execute("DELETE FROM fts_pending")
+    }
+
+    /// The SQL expression of the text indexed for a content: its string values, space-separated
+    /// (object keys are not indexed). Schema version 3's triggers use the same expression.
+    static func body(_ content: String) -> String {
+        "(SELECT group_concat(t.value, ' ') FROM json_tree(\(content)) t WHERE t.type = 'text')"
     }
 
     /// Whether writes wait to be indexed.
