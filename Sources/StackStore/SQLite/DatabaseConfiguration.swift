@@ -16,7 +16,7 @@ package struct DatabaseConfiguration: Sendable {
     /// The most writes committed together in one transaction.
     package var maxBatchSize: Int = 512
     /// How often the background checkpointer copies the WAL into the database file, in seconds.
-    package var checkpointInterval: Double = 0.25
+    package var checkpointInterval: Double = 0.05
     /// Deferred upkeep the writer runs inside a transaction at most every `upkeepInterval`
     /// seconds after writes (folded into a write batch's transaction, just before COMMIT, or in
     /// a transaction of its own once writes stop), once at open and once at close. The store keeps

@@ -78,7 +78,7 @@ package final class DatabasePool: Sendable {
         try db.executeScript("PRAGMA foreign_keys = ON")
         try db.executeScript("PRAGMA temp_store = MEMORY")
         // Checkpoints run on the checkpointer's thread; the writer's own is only a backstop.
-        try db.executeScript("PRAGMA wal_autocheckpoint = 16384")
+        try db.executeScript("PRAGMA wal_autocheckpoint = 32768")
         // The writer's cache holds the pages of its transactions and those the WAL holds newer
         // than the file; clean pages of the file come through mmap. A bigger cache costs memory
         // and a longer walk of its hash table at every commit (pcache1Truncate).
