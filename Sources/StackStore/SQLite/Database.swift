@@ -84,13 +84,23 @@ package final class Database {
 
     // MARK: Statements
 
+    /// The most statements a connection keeps prepared. Queries built from user filters can
+    /// have any number of shapes; past this many the cache starts over, so it cannot grow
+    /// without bound.
+    static let statementCacheLimit = 512
+
     /// A prepared statement for `sql`, from the connection's cache.
     package func cachedStatement(_ sql: String) throws(DatabaseError) -> Statement {
         if let statement = statements[sql] { return statement }
         let statement = try Statement(database: self, sql: sql)
+        // A statement still in use is kept alive by its user and finalized when it is done.
+        if statements.count >= Self.statementCacheLimit { statements.removeAll(keepingCapacity: true) }
         statements[sql] = statement
         return statement
     }
+
+    /// How many statements the cache holds (for tests).
+    var cachedStatementCount: Int { statements.count }
 
     /// Runs one or more statements without arguments (schema scripts, pragmas).
     package func executeScript(_ sql: String) throws(DatabaseError) {
