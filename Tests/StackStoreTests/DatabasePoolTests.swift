@@ -37,7 +37,7 @@ import Testing
             WriteJob(kind: .batched, body: { _ in }, completion: outcome)
         }
         let flushed = Acknowledger(walPath: dir.path + "/present-wal")
-        FileManager.default.createFile(atPath: dir.path + "/present-wal", contents: Data("frames".utf8))
+        _ = FileManager.default.createFile(atPath: dir.path + "/present-wal", contents: Data("frames".utf8))
         let missing = Acknowledger(walPath: dir.path + "/missing-wal")
         let immediate = Acknowledger(walPath: nil)
         for (acknowledger, expectError) in [(flushed, false), (missing, true), (immediate, false)] {
