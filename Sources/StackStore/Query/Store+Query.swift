@@ -98,13 +98,14 @@ extension Store {
     /// `r.type` among `types`. One registered type is written as a literal, `r.type = 'task'`:
     /// only then can SQLite prove a type's partial indexes (``TypeIndexes``) apply. So each such
     /// type gets statements of its own in a connection's statement cache, bounded by the
-    /// registered types; any other type (which no record has) is bound like the lists are.
+    /// registered types. Several types, or one that is not registered under a valid id, are
+    /// bound as before.
     ///
     /// The literal is wrapped in `likelihood(…, 0.5)`: without statistics SQLite takes an
     /// equality on an index's first column to match about ten rows, so it would always walk
-    /// `records_by_type_created` rather than a content index. A partial index of a type holds
-    /// exactly the type's records, so seeking in it is never the worse choice; the hint (which
-    /// changes no result) lets the planner weigh the content condition instead.
+    /// `records_by_type_created` rather than a content index. The hint (which changes no result)
+    /// lets the planner weigh the content condition: a filter on an indexed path seeks in the
+    /// type's index, which is what the type's `indexes` ask for.
     func typeCondition(_ types: [String]) -> SQLFragment {
         let distinct = Array(Set(types))
         if distinct.count == 1, TypeDefinition.isValidID(distinct[0]), let entry = self.types.entry(distinct[0]) {
