@@ -97,15 +97,43 @@ import Testing
         try await withStack { s in
             try await s.registerType("task")
             #expect(QueryCompiler.textLiteral("it's") == "'it''s'")
-            let one = s.store.typeCondition(["task", "task"])
-            #expect(one.sql == "likelihood(r.type = 'task', 0.5)" && one.arguments.isEmpty)
-            let unknown = s.store.typeCondition(["it's"])
-            #expect(unknown.sql == "r.type IN (?)" && unknown.arguments == [.text("it's")])
-            #expect(s.store.typeCondition(["task", "entity"]).arguments.count == 2)
-            #expect(s.store.typeCondition([]).sql == "0")
+            let (one, definition) = s.store.typeCondition(["task", "task"])
+            #expect(one.sql == "r.type = 'task'" && one.arguments.isEmpty && definition?.id == "task")
+            let (unknown, none) = s.store.typeCondition(["it's"])
+            #expect(unknown.sql == "r.type IN (?)" && unknown.arguments == [.text("it's")] && none == nil)
+            #expect(s.store.typeCondition(["task", "entity"]).0.arguments.count == 2)
+            #expect(s.store.typeCondition([]).0.sql == "0")
             _ = try await s.store.createRecord(NewRecord(type: "task", content: ["name": "t"]), as: s.owner)
             for (type, count) in [("task", 1), ("it's", 0), ("entity", 1)] {
                 let query = RecordQuery(types: [type])
+                #expect(try await s.store.queryRecords(query, as: s.owner).results.count == count)
+            }
+        }
+    }
+
+    @Test func aFilterMatchingManyRecordsWalksTheSortIndexInstead() async throws {
+        try await withStack { s in
+            _ = try await s.store.registerType(NewType(id: "task", schema: ["type": "object"], indexes: ["status"]), as: s.owner)
+            let many = TypeIndexPlan.probeLimit
+            _ = try await s.store.createRecords((0..<many).map { _ in NewRecord(type: "task", content: ["status": "open"]) }, as: s.owner)
+            _ = try await s.store.createRecords((0..<3).map { _ in NewRecord(type: "task", content: ["status": "done"]) }, as: s.owner)
+            func plan(_ status: String) async throws -> [String] {
+                let query = try RecordQuery(body: try JSON(parsing: #"{"type": "task", "where": {"content.status": "\#(status)"}}"#))
+                let compiled = try s.store.compile(query, as: s.owner)
+                #expect(compiled.plan == .probe(.and([.condition(.content(["status"]), .eq, .string(status))])))
+                return try await s.store.read { db in
+                    let condition = try compiled.condition(db)
+                    return try db.fetchAll(
+                        "EXPLAIN QUERY PLAN \(compiled.select.sql) records r WHERE \(condition.sql) \(compiled.tail)",
+                        compiled.select.arguments + condition.arguments + [DatabaseValue.integer(51)]) { $0.text(3) }
+                }
+            }
+            // Few matches: seek them in the type's index, then sort them.
+            #expect(try await plan("done").contains { $0.hasPrefix("SEARCH r USING INDEX records_content_") })
+            // As many as the probe limit: the newest records are found walking the createdAt index.
+            #expect(try await plan("open").contains { $0.hasPrefix("SEARCH r USING INDEX records_by_type_created") })
+            for (status, count) in [("done", 3), ("open", 50)] {
+                let query = try RecordQuery(body: try JSON(parsing: #"{"type": "task", "where": {"content.status": "\#(status)"}}"#))
                 #expect(try await s.store.queryRecords(query, as: s.owner).results.count == count)
             }
         }

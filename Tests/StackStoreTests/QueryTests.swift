@@ -379,9 +379,10 @@ private func invalid(_ s: TestStack, _ body: String) async -> String? {
                     // A real read first: a reader learns of the new index when its transaction starts
                     // (EXPLAIN alone does not start one, so it could plan with the older schema).
                     _ = try db.fetchOne("SELECT count(*) FROM records") { $0.int(0) }
+                    let condition = try compiled.condition(db)
                     return try db.fetchAll(
-                        "EXPLAIN QUERY PLAN \(compiled.select.sql) records r WHERE \(compiled.condition.sql) \(compiled.tail)",
-                        compiled.select.arguments + compiled.condition.arguments + [DatabaseValue.integer(5)]) { $0.text(3) }
+                        "EXPLAIN QUERY PLAN \(compiled.select.sql) records r WHERE \(condition.sql) \(compiled.tail)",
+                        compiled.select.arguments + condition.arguments + [DatabaseValue.integer(5)]) { $0.text(3) }
                 }
             }
             let filter = try await plan(#"{"type": "task", "where": {"content.status": "open"}}"#)

@@ -9,11 +9,12 @@ extension Store {
     public func queryRecords(_ query: RecordQuery, as principal: Principal?) async throws -> Page<Record> {
         let limit = try Store.checkLimit(query.limit)
         let compiled = try compile(query, as: principal)
-        let (select, whereClause, tail, signature) = (compiled.select, compiled.condition, compiled.tail, compiled.signature)
+        let (select, tail, signature) = (compiled.select, compiled.tail, compiled.signature)
         let limitArgument = DatabaseValue.integer(Int64(limit + 1))
         let readableRids = AccessRules.readableRids(by: principal)
         let keyCount = compiled.keyCount
         var rows = try await read { db -> [(Int64, Record, [DatabaseValue])] in
+            let whereClause = try compiled.condition(db)
             let decode: (Statement) throws -> (Int64, Record, [DatabaseValue]) = { row in
                 let (rid, record) = try RecordRows.decode(row)
                 return (rid, record, (0..<keyCount).map { row.value(Int32(10 + $0)) })
@@ -42,77 +43,6 @@ extension Store {
             next = QueryCursor(signature: signature, keys: last.2, rid: last.0).encoded
         }
         return Page(results: rows.map { $0.1.visible(to: principal) }, nextCursor: next)
-    }
-
-    /// A query as SQL, before the permission check: `"\(select) records r WHERE \(condition)
-    /// \(tail)"` with the limit bound last is the owner's statement.
-    struct CompiledQuery {
-        var select: SQLFragment
-        var condition: SQLFragment
-        /// `ORDER BY … LIMIT ?`.
-        var tail: String
-        /// What a cursor must have been made for (the sort keys).
-        var signature: String
-        /// How many sort columns follow the record's columns in `select`.
-        var keyCount: Int
-    }
-
-    func compile(_ query: RecordQuery, as principal: Principal?) throws -> CompiledQuery {
-        var conditions: [SQLFragment] = []
-        if let types = query.types {
-            conditions.append(typeCondition(types))
-        }
-        if !(query.includeDeleted && principal?.isOwner == true) {
-            conditions.append(SQLFragment("r.deleted_at IS NULL"))
-        }
-        if let filter = query.filter {
-            conditions.append(QueryCompiler.compile(filter))
-        }
-        if !FullTextQuery.isBlank(query.text) {
-            if let match = FullTextQuery.matchExpression(query.text ?? "") {
-                conditions.append(SQLFragment("r.rid IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ?)", [.text(match)]))
-            } else {
-                conditions.append(SQLFragment("0"))
-            }
-        }
-        if let anchor = query.associatedWith {
-            conditions.append(try Store.associationCondition(anchor, relation: query.relation, direction: query.direction, principal: principal))
-        }
-        let keys = Store.sortColumns(query.sort)
-        let descending = query.sort.first?.descending ?? true
-        let signature = query.sort.map(\.description).joined(separator: ",")
-        if let text = query.cursor {
-            guard let cursor = QueryCursor(decoding: text, signature: signature, count: keys.count) else {
-                throw StoreError.invalidRequest("invalid cursor")
-            }
-            conditions.append(Store.keyset(keys, after: cursor, ridDescending: descending))
-        }
-        let select = SQLFragment(
-            "SELECT \(RecordRows.columns)" + keys.enumerated().map { ", \($0.element.sql) AS k\($0.offset)" }.joined() + " FROM")
-        let order = keys.enumerated().map { "k\($0.offset) \($0.element.descending ? "DESC" : "ASC")" } + ["r.rid \(descending ? "DESC" : "ASC")"]
-        return CompiledQuery(
-            select: select, condition: conditions.isEmpty ? SQLFragment("1") : QueryCompiler.join(conditions, with: "AND"),
-            tail: "ORDER BY \(order.joined(separator: ", ")) LIMIT ?", signature: signature, keyCount: keys.count)
-    }
-
-    /// `r.type` among `types`. One registered type is written as a literal, `r.type = 'task'`:
-    /// only then can SQLite prove a type's partial indexes (``TypeIndexes``) apply. So each such
-    /// type gets statements of its own in a connection's statement cache, bounded by the
-    /// registered types. Several types, or one that is not registered under a valid id, are
-    /// bound as before.
-    ///
-    /// The literal is wrapped in `likelihood(…, 0.5)`: without statistics SQLite takes an
-    /// equality on an index's first column to match about ten rows, so it would always walk
-    /// `records_by_type_created` rather than a content index. The hint (which changes no result)
-    /// lets the planner weigh the content condition: a filter on an indexed path seeks in the
-    /// type's index, which is what the type's `indexes` ask for.
-    func typeCondition(_ types: [String]) -> SQLFragment {
-        let distinct = Array(Set(types))
-        if distinct.count == 1, TypeDefinition.isValidID(distinct[0]), let entry = self.types.entry(distinct[0]) {
-            return SQLFragment("likelihood(r.type = \(QueryCompiler.textLiteral(entry.definition.id)), 0.5)")
-        }
-        if types.isEmpty { return SQLFragment("0") }
-        return SQLFragment("r.type IN (\(types.map { _ in "?" }.joined(separator: ", ")))", types.map { .text($0) })
     }
 
     /// One SQL sort column: its expression and direction.
