@@ -119,7 +119,7 @@ public final class Store: Sendable {
     private static func openPool(path: String, configuration: StoreConfiguration) async throws -> DatabasePool {
         do {
             var databaseConfiguration = DatabaseConfiguration(durability: configuration.durability, readerCount: configuration.readerCount)
-            databaseConfiguration.beforeCommit = FullTextIndex.sync
+            databaseConfiguration.upkeep = FullTextIndex.sync
             return try await DatabasePool.open(path: path, configuration: databaseConfiguration, migrations: Schema.migrations)
         } catch {
             throw StoreError.wrap(error)

@@ -19,14 +19,38 @@ import Testing
         dir.remove()
     }
 
-    @Test func opensInWALWithForeignKeysAndFullSync() async throws {
+    @Test func opensInWALWithForeignKeysAndCommitsWithoutWaitingForTheDisk() async throws {
         try await withPool { pool in
             let (mode, fk, sync) = try await pool.write { db in
                 (try db.pragmaText("journal_mode"), try db.pragmaInt("foreign_keys"), try db.pragmaInt("synchronous"))
             }
             #expect(mode == "wal")
             #expect(fk == 1)
-            #expect(sync == 2)  // FULL
+            #expect(sync == 1)  // NORMAL: with `full`, the Acknowledger flushes the WAL before acknowledging
+        }
+    }
+
+    @Test func aWriteWhoseWALCannotBeFlushedIsNotAcknowledged() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let job = { (outcome: @escaping @Sendable ((any Error)?) -> Void) in
+            WriteJob(kind: .batched, body: { _ in }, completion: outcome)
+        }
+        let flushed = Acknowledger(walPath: dir.path + "/present-wal")
+        FileManager.default.createFile(atPath: dir.path + "/present-wal", contents: Data("frames".utf8))
+        let missing = Acknowledger(walPath: dir.path + "/missing-wal")
+        let immediate = Acknowledger(walPath: nil)
+        for (acknowledger, expectError) in [(flushed, false), (missing, true), (immediate, false)] {
+            let error: (any Error)? = await withCheckedContinuation { continuation in
+                acknowledger.acknowledge(.init(succeeded: [job { continuation.resume(returning: $0) }], failed: []))
+            }
+            #expect((error != nil) == expectError)
+            // A write that failed on its own keeps its own error, flushed or not.
+            let own: (any Error)? = await withCheckedContinuation { continuation in
+                acknowledger.acknowledge(.init(succeeded: [], failed: [(job { continuation.resume(returning: $0) }, StoreError.unavailable)]))
+            }
+            #expect(own is StoreError)
+            acknowledger.stop()
         }
     }
 
@@ -58,6 +82,63 @@ import Testing
             #expect(count == 81)
             let pre = try await pool.read { db in try db.exists("SELECT 1 FROM t WHERE name = 'taken-pre'") }
             #expect(!pre)
+        }
+    }
+
+    /// A batch runs its writes without savepoints until one fails after changing something; then
+    /// the batch is redone with savepoints. Every write still succeeds or fails on its own.
+    @Test(.timeLimit(.minutes(1))) func aWriteFailingAfterItsChangesLeavesNothingBehind() async throws {
+        struct Refused: Error {}
+        try await withPool(.normal) { pool in
+            let started = DispatchSemaphore(value: 0)
+            let release = DispatchSemaphore(value: 0)
+            // Hold the writer so that the writes below queue up and form one batch.
+            let holder = Task {
+                try await pool.write { db in
+                    try db.execute("INSERT INTO t (name) VALUES ('first')")
+                    started.signal()
+                    release.wait()
+                }
+            }
+            try await Blocking.run { started.wait() }
+            let writes: [@Sendable (Database) throws -> Void] = [
+                { db in try db.execute("INSERT INTO t (name) VALUES ('a')") },
+                { _ in throw Refused() },  // fails before changing anything
+                { db in
+                    try db.execute("INSERT INTO t (name) VALUES ('c')")
+                    throw Refused()  // fails after a change
+                },
+                { db in
+                    try db.execute("CREATE TABLE scratch (x)")
+                    throw Refused()  // fails after a schema change
+                },
+                { db in try db.execute("INSERT INTO t (name) VALUES ('e')") },
+                { db in try db.execute("INSERT INTO t (name) VALUES ('a')") },  // UNIQUE: SQLite refuses the statement
+                { db in try db.execute("UPDATE t SET name = 'first!' WHERE name = 'first'") },
+            ]
+            let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
+                for (index, write) in writes.enumerated() {
+                    group.addTask {
+                        do {
+                            try await pool.write(write)
+                            return (index, true)
+                        } catch {
+                            return (index, false)
+                        }
+                    }
+                }
+                try? await Task.sleep(for: .milliseconds(200))  // let them queue behind the holder
+                release.signal()
+                var all: [Int: Bool] = [:]
+                for await (index, ok) in group { all[index] = ok }
+                return all
+            }
+            try await holder.value
+            #expect(outcomes == [0: true, 1: false, 2: false, 3: false, 4: true, 5: false, 6: true])
+            let names = try await pool.read { db in try db.fetchAll("SELECT name FROM t ORDER BY name") { $0.text(0) } }
+            #expect(names == ["a", "e", "first!"])
+            let scratch = try await pool.read { db in try db.exists("SELECT 1 FROM sqlite_master WHERE name = 'scratch'") }
+            #expect(!scratch)
         }
     }
 

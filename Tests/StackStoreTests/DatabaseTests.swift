@@ -25,6 +25,24 @@ import Testing
         #expect(try db.fetchOne("SELECT name FROM t WHERE name = ''") { $0.isNull(0) } == false)
     }
 
+    /// Queries built from user filters can take any number of shapes: the cache stays bounded,
+    /// and a statement in use when the cache starts over still works.
+    @Test func statementCacheStaysBounded() throws {
+        let (db, dir) = try makeDatabase()
+        defer { dir.remove() }
+        try db.execute("INSERT INTO t (name) VALUES ('a'), ('b')")
+        var seen: [String] = []
+        try db.forEachRow("SELECT name FROM t ORDER BY id") { row in
+            // Thousands of distinct statements while this one is mid-iteration.
+            for i in 0..<(Database.statementCacheLimit * 2 + 10) {
+                _ = try db.fetchOne("SELECT \(i) + 0") { $0.int(0) }
+            }
+            seen.append(row.text(0))
+        }
+        #expect(seen == ["a", "b"])
+        #expect(db.cachedStatementCount <= Database.statementCacheLimit)
+    }
+
     @Test func errorCarriesExtendedCodeAndSQLButNotArguments() throws {
         let (db, dir) = try makeDatabase()
         defer { dir.remove() }

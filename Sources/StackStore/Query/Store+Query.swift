@@ -8,6 +8,9 @@ extension Store {
     /// - Throws: `invalidRequest` (limit, cursor, relation).
     public func queryRecords(_ query: RecordQuery, as principal: Principal?) async throws -> Page<Record> {
         let limit = try Store.checkLimit(query.limit)
+        if !FullTextQuery.isBlank(query.text) {
+            try await bringFullTextIndexUpToDate()
+        }
         let compiled = try compile(query, as: principal)
         let (select, tail, signature) = (compiled.select, compiled.tail, compiled.signature)
         let limitArgument = DatabaseValue.integer(Int64(limit + 1))

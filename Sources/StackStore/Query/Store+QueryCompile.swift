@@ -86,7 +86,7 @@ extension Store {
     /// `r.type` among `types`, and the type's definition when it is one literal. One registered
     /// type is written as a literal, `r.type = 'task'`: only then can SQLite prove a type's
     /// partial indexes (``TypeIndexes``) apply. So each such type gets statements of its own in a
-    /// connection's statement cache, bounded by the registered types. Several types, or one that
+    /// connection's statement cache (which keeps at most 512). Several types, or one that
     /// is not registered under a valid id, are bound as before.
     func typeCondition(_ types: [String]) -> (SQLFragment, TypeDefinition?) {
         let distinct = Array(Set(types))

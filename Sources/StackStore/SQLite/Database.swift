@@ -84,16 +84,27 @@ package final class Database {
 
     // MARK: Statements
 
+    /// The most statements a connection keeps prepared. Queries built from user filters can
+    /// have any number of shapes; past this many the cache starts over, so it cannot grow
+    /// without bound.
+    static let statementCacheLimit = 512
+
     /// A prepared statement for `sql`, from the connection's cache.
     package func cachedStatement(_ sql: String) throws(DatabaseError) -> Statement {
         if let statement = statements[sql] { return statement }
         let statement = try Statement(database: self, sql: sql)
+        // A statement still in use is kept alive by its user and finalized when it is done.
+        if statements.count >= Self.statementCacheLimit { statements.removeAll(keepingCapacity: true) }
         statements[sql] = statement
         return statement
     }
 
+    /// How many statements the cache holds (for tests).
+    var cachedStatementCount: Int { statements.count }
+
     /// Runs one or more statements without arguments (schema scripts, pragmas).
     package func executeScript(_ sql: String) throws(DatabaseError) {
+        schemaChangeCount += 1  // a script may hold anything
         var message: UnsafeMutablePointer<CChar>?
         let code = sqlite3_exec(handle, sql, nil, nil, &message)
         if code != SQLITE_OK {
@@ -144,6 +155,14 @@ package final class Database {
     package func exists(_ sql: String, _ arguments: StatementArguments = []) throws -> Bool {
         try fetchOne(sql, arguments) { _ in true } ?? false
     }
+
+    /// Rows inserted, updated or deleted by statements on this connection since it opened (not
+    /// counting trigger and foreign-key actions, which only happen when a statement changes rows).
+    package var totalChanges: Int64 { sqlite3_total_changes64(handle) }
+
+    /// Statements run that may have changed the schema (and scripts), which ``totalChanges``
+    /// does not count. Together they tell whether a failed write left anything behind.
+    package internal(set) var schemaChangeCount = 0
 
     /// The rowid of the last successful INSERT on this connection.
     package var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }

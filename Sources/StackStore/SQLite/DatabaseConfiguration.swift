@@ -16,11 +16,14 @@ package struct DatabaseConfiguration: Sendable {
     /// The most writes committed together in one transaction.
     package var maxBatchSize: Int = 512
     /// How often the background checkpointer copies the WAL into the database file, in seconds.
-    package var checkpointInterval: Double = 0.25
-    /// Runs on the writer inside every transaction it commits, after the last write's savepoint
-    /// and just before COMMIT (the store keeps its full-text index here); also once at open. A
-    /// throw fails the whole transaction.
-    package var beforeCommit: (@Sendable (Database) throws -> Void)?
+    package var checkpointInterval: Double = 0.05
+    /// Deferred upkeep the writer runs inside a transaction at most every `upkeepInterval`
+    /// seconds after writes (folded into a write batch's transaction, just before COMMIT, or in
+    /// a transaction of its own once writes stop), once at open and once at close. The store keeps
+    /// its full-text index with it. A throw fails the transaction it ran in.
+    package var upkeep: (@Sendable (Database) throws -> Void)?
+    /// See ``upkeep``.
+    package var upkeepInterval: Double = 0.1
 
     package init(durability: Durability = .full, readerCount: Int = 4) {
         self.durability = durability

@@ -47,13 +47,17 @@ final class JobQueue<Job>: @unchecked Sendable {  // all state is guarded by `co
     }
 
     /// Blocks until at least one job is available and removes up to `limit` of them; returns an
-    /// empty list once the queue is closed and drained.
-    func takeAll(limit: Int) -> [Job] {
+    /// empty list once the queue is closed and drained, or when `deadline` (if any) passes first.
+    func takeAll(limit: Int, waitingAtMostUntil deadline: Date? = nil) -> [Job] {
         condition.lock()
         defer { condition.unlock() }
         while head == jobs.count {
             if isClosed { return [] }
-            condition.wait()
+            if let deadline {
+                if !condition.wait(until: deadline) && head == jobs.count { return [] }
+            } else {
+                condition.wait()
+            }
         }
         let end = min(jobs.count, head + limit)
         let taken = Array(jobs[head..<end])

@@ -177,31 +177,48 @@ extension Schema {
         """
 }
 
-// MARK: - Version 3: full-text index kept at commit, not per write
+// MARK: - Version 3: full-text index kept by the writer's upkeep, not per write
 
 extension Schema {
-    /// Version 2's triggers updated `records_fts` inside every write's savepoint, and FTS5 flushes
-    /// its pending terms to a new segment at every savepoint: one tiny segment per write, then
-    /// merges. Now the triggers only note the record's `rid` in `fts_pending`; the writer brings
-    /// `records_fts` up to date once per transaction, just before COMMIT (``FullTextIndex/sync(_:)``),
-    /// so a committed record is always searchable and a transaction writes one segment.
+    /// Version 2's triggers updated `records_fts` inside every write's savepoint; FTS5 flushes its
+    /// pending terms to a new segment at every savepoint, so each write made a tiny segment, then
+    /// merges, and the table stored a second copy of every record's text to delete it later.
+    ///
+    /// Now `records_fts` is contentless (`content=''`, no copy; `columnsize=0`, no per-row sizes,
+    /// which only ranking would need) and the triggers only note, in `fts_pending`, each record
+    /// whose content changed since the index last saw it, with the text the index holds for it
+    /// (`indexed_body`, NULL when it holds none yet): a contentless table deletes a row only when
+    /// given the text it indexed. The writer's upkeep (``FullTextIndex``) applies the notes in
+    /// bulk. Every existing record is noted here, so the first upkeep re-indexes them all.
     static let version3 = """
-        CREATE TABLE fts_pending (rid INTEGER PRIMARY KEY);
-
         DROP TRIGGER records_fts_insert;
         DROP TRIGGER records_fts_update;
         DROP TRIGGER records_fts_delete;
+        DROP TABLE records_fts;
+
+        CREATE VIRTUAL TABLE records_fts USING fts5(
+            body, content = '', columnsize = 0, tokenize = 'unicode61 remove_diacritics 2');
+        -- Merge 16 segments of a level at a time instead of 4: each indexed word is rewritten
+        -- about half as often as the index grows; a search reads a few more segments.
+        INSERT INTO records_fts (records_fts, rank) VALUES ('automerge', 16);
+
+        CREATE TABLE fts_pending (rid INTEGER PRIMARY KEY, indexed_body TEXT);
+        INSERT INTO fts_pending (rid) SELECT rid FROM records;
 
         CREATE TRIGGER records_fts_insert AFTER INSERT ON records BEGIN
             INSERT OR IGNORE INTO fts_pending (rid) VALUES (NEW.rid);
         END;
 
-        CREATE TRIGGER records_fts_update AFTER UPDATE OF content ON records BEGIN
-            INSERT OR IGNORE INTO fts_pending (rid) VALUES (NEW.rid);
+        CREATE TRIGGER records_fts_update AFTER UPDATE OF content ON records
+        WHEN NOT EXISTS (SELECT 1 FROM fts_pending WHERE rid = OLD.rid) BEGIN
+            INSERT INTO fts_pending (rid, indexed_body)
+            VALUES (OLD.rid, (SELECT group_concat(value, ' ') FROM json_tree(OLD.content) WHERE type = 'text'));
         END;
 
-        CREATE TRIGGER records_fts_delete AFTER DELETE ON records BEGIN
-            INSERT OR IGNORE INTO fts_pending (rid) VALUES (OLD.rid);
+        CREATE TRIGGER records_fts_delete AFTER DELETE ON records
+        WHEN NOT EXISTS (SELECT 1 FROM fts_pending WHERE rid = OLD.rid) BEGIN
+            INSERT INTO fts_pending (rid, indexed_body)
+            VALUES (OLD.rid, (SELECT group_concat(value, ' ') FROM json_tree(OLD.content) WHERE type = 'text'));
         END;
         """
 }

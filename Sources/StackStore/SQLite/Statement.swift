@@ -9,6 +9,9 @@ package final class Statement {
     /// The SQL text, for error reports (never the arguments).
     package let sql: String
     private unowned let database: Database
+    /// Whether the statement changes the schema (CREATE, DROP, ALTER), which
+    /// `sqlite3_total_changes` does not count; see ``Database/schemaChangeCount``.
+    private let changesSchema: Bool
 
     init(database: Database, sql: String) throws(DatabaseError) {
         var statement: OpaquePointer?
@@ -20,6 +23,8 @@ package final class Statement {
         self.handle = statement
         self.sql = sql
         self.database = database
+        let keyword = sql.drop(while: \.isWhitespace).prefix(6).uppercased()
+        self.changesSchema = keyword.hasPrefix("CREATE") || keyword.hasPrefix("DROP") || keyword.hasPrefix("ALTER")
     }
 
     deinit { sqlite3_finalize(handle) }
@@ -63,6 +68,7 @@ package final class Statement {
     /// Advances to the next row: `true` when a row is available, `false` when done.
     @discardableResult
     package func step() throws(DatabaseError) -> Bool {
+        if changesSchema { database.schemaChangeCount += 1 }
         let code = sqlite3_step(handle)
         switch code {
         case SQLITE_ROW: return true

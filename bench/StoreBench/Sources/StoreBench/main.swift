@@ -12,6 +12,7 @@ struct Options {
     var data = NSTemporaryDirectory() + "stack-store-bench"
     var seconds = 5.0
     var keep = false
+    var cpu = false
     var only: String?
     var durabilities: [Durability] = [.full, .normal]
     var writerCounts = [1, 32]
@@ -24,11 +25,12 @@ struct Options {
             case "--data": data = args.next() ?? data
             case "--seconds": seconds = Double(args.next() ?? "") ?? seconds
             case "--keep": keep = true
+            case "--cpu": cpu = true
             case "--only": only = args.next()
             case "--durability": durabilities = [Durability(rawValue: args.next() ?? "") ?? .full]
             case "--writers": writerCounts = [Int(args.next() ?? "") ?? 32]
             default:
-                print("usage: StoreBench [--records N] [--data DIR] [--seconds S] [--keep] [--only creates|patches|reads|lists] [--durability full|normal] [--writers N]")
+                print("usage: StoreBench [--records N] [--data DIR] [--seconds S] [--keep] [--cpu] [--only creates|patches|reads|lists] [--durability full|normal] [--writers N]")
                 exit(64)
             }
         }
@@ -57,9 +59,30 @@ final class Counter: Sendable {
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
+/// CPU seconds used so far by each thread of this process (Linux: /proc/self/task/*/stat).
+func threadCPUTimes() -> [String: Double] {
+    var times: [String: Double] = [:]
+    let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+    for task in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? [] {
+        guard let stat = try? String(contentsOfFile: "/proc/self/task/\(task)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { continue }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { continue }
+        times[task] = (user + system) / ticks
+    }
+    return times
+}
+
+/// What the last `measure` cost in CPU per operation: the whole process, and its busiest thread
+/// (under write load, the store's writer). Printed with `--cpu`; unlike ops/s, these figures hold
+/// up on a machine busy with other work.
+nonisolated(unsafe) var lastCPUReport = ""
+
 /// Runs `work` from `tasks` concurrent tasks until `seconds` pass; returns operations per second.
 func measure(tasks: Int, seconds: Double, _ work: @escaping @Sendable (Int, Int) async throws -> Void) async throws -> Double {
     let deadline = now() + seconds
+    let cpuBefore = threadCPUTimes()
     let start = now()
     let total = try await withThrowingTaskGroup(of: Int.self) { group in
         for t in 0..<tasks {
@@ -76,7 +99,12 @@ func measure(tasks: Int, seconds: Double, _ work: @escaping @Sendable (Int, Int)
         for try await n in group { sum += n }
         return sum
     }
-    return Double(total) / (now() - start)
+    let elapsed = now() - start
+    let cpuAfter = threadCPUTimes()
+    let used = cpuAfter.map { ($0.value - (cpuBefore[$0.key] ?? 0)) }
+    let perOp = { (seconds: Double) in String(format: "%.1f", seconds * 1e6 / Double(max(total, 1))) }
+    lastCPUReport = "CPU per op: process \(perOp(used.reduce(0, +))) µs, busiest thread \(perOp(used.max() ?? 0)) µs"
+    return Double(total) / elapsed
 }
 
 func percentile(_ values: [Double], _ p: Double) -> Double {
@@ -85,7 +113,8 @@ func percentile(_ values: [Double], _ p: Double) -> Double {
 }
 
 func report(_ name: String, _ value: String) {
-    print("| \(name) | \(value) |")
+    print("| \(name) | \(value)\(options.cpu && !lastCPUReport.isEmpty ? " (\(lastCPUReport))" : "") |")
+    lastCPUReport = ""
 }
 
 func run() async throws {
