@@ -135,7 +135,9 @@ public final class Store: Sendable {
                 }
                 try db.execute("DELETE FROM idempotency WHERE created_at < ?", [Timestamp.now().milliseconds - lifetime])
                 let latest = try db.fetchOne("SELECT coalesce(max(seq), 0) FROM changes") { $0.int64(0) } ?? 0
-                return (owner, latest, try TypeRegistry.loadAll(db: db))
+                let definitions = try TypeRegistry.loadAll(db: db)
+                try TypeIndexes.reconcile(definitions, db: db)  // earlier versions' type indexes were not partial
+                return (owner, latest, definitions)
             }
             let blobs = try await BlobStore.open(dataDirectory: directory)
             let store = Store(

@@ -432,23 +432,47 @@ private func invalid(_ s: TestStack, _ body: String) async -> String? {
                 let content: JSON = ["status": .string(i % 2 == 0 ? "open" : "done"), "due": ["date": .string("2026-01-\(10 + i)")]]
                 _ = try await s.store.createRecord(NewRecord(type: "task", content: content), as: s.owner)
             }
-            let names = try await s.store.read { db in
-                try db.fetchAll("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'records_content_%'") { $0.text(0) }
+            let indexes = try await s.store.read { db in
+                try db.fetchAll("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name LIKE 'records_content_%'") {
+                    (name: $0.text(0), sql: $0.text(1))
+                }
             }
-            #expect(names.count == 4)  // status, due.date, and the built-in entity's and group's name
-            let filter = try FilterParser.parse(try JSON(parsing: #"{"content.status": "open"}"#))
-            let predicate = QueryCompiler.compile(filter)
-            let plan = try await s.store.read { db in
-                // A real read first: a reader learns of the new index when its transaction starts
-                // (EXPLAIN alone does not start one, so it could plan with the older schema).
-                _ = try db.fetchOne("SELECT count(*) FROM records") { $0.int(0) }
-                return try db.fetchAll(
-                    "EXPLAIN QUERY PLAN SELECT r.rid FROM records r WHERE r.type IN (?) AND \(predicate.sql)",
-                    [DatabaseValue.text("task")] + predicate.arguments) { $0.text(3) }
+            #expect(indexes.count == 4)  // status, due.date, and the built-in entity's and group's name
+            #expect(indexes.filter { $0.sql.hasSuffix("WHERE type = 'task'") }.count == 2, "\(indexes)")
+            // The plans of the statements `queryRecords` runs for the owner, by the indexes they use.
+            func plan(_ body: String) async throws -> [String] {
+                let compiled = try s.store.compile(try RecordQuery(body: try JSON(parsing: body)), as: s.owner)
+                return try await s.store.read { db in
+                    // A real read first: a reader learns of the new index when its transaction starts
+                    // (EXPLAIN alone does not start one, so it could plan with the older schema).
+                    _ = try db.fetchOne("SELECT count(*) FROM records") { $0.int(0) }
+                    let condition = try compiled.condition(db)
+                    return try db.fetchAll(
+                        "EXPLAIN QUERY PLAN \(compiled.select.sql) records r WHERE \(condition.sql) \(compiled.tail)",
+                        compiled.select.arguments + condition.arguments + [DatabaseValue.integer(5)]) { $0.text(3) }
+                }
             }
-            #expect(plan.contains { $0.contains("records_content_") }, "\(plan)")
-            let query = RecordQuery(types: ["task"], filter: filter, limit: 1000)
+            let filter = try await plan(#"{"type": "task", "where": {"content.status": "open"}}"#)
+            #expect(filter.contains { $0.hasPrefix("SEARCH r USING INDEX records_content_") }, "\(filter)")
+            let range = try await plan(#"{"type": "task", "where": {"content.due.date": {"gte": "2026-01-20"}}}"#)
+            #expect(range.contains { $0.hasPrefix("SEARCH r USING INDEX records_content_") }, "\(range)")
+            // A sort walks the index in order: no sorting step.
+            let sort = try await plan(#"{"type": "task", "sort": ["-content.due.date"]}"#)
+            #expect(sort.contains { $0.contains("USING INDEX records_content_") }, "\(sort)")
+            #expect(!sort.contains { $0.contains("TEMP B-TREE") }, "\(sort)")
+            // Not restricted to one type, the partial indexes cannot serve.
+            let anyType = try await plan(#"{"where": {"content.status": "open"}}"#)
+            #expect(!anyType.contains { $0.contains("records_content_") }, "\(anyType)")
+
+            let query = RecordQuery(types: ["task"], filter: try FilterParser.parse(try JSON(parsing: #"{"content.status": "open"}"#)), limit: 1000)
             #expect(try await s.store.queryRecords(query, as: s.owner).results.count == 10)
+            // The next page of a sort seeks in the index rather than walking it from its start.
+            let first = try await s.store.queryRecords(try RecordQuery(body: try JSON(parsing: #"{"type": "task", "sort": ["-content.due.date"], "limit": 5}"#)), as: s.owner)
+            #expect(first.results.map { $0.content["due"]?["date"]?.stringValue } == (25...29).reversed().map { "2026-01-\($0)" })
+            let cursor = try #require(first.nextCursor)
+            let next = try await plan(#"{"type": "task", "sort": ["-content.due.date"], "limit": 5, "cursor": "\#(cursor)"}"#)
+            #expect(next.contains { $0.hasPrefix("SEARCH r USING INDEX records_content_") }, "\(next)")
+            #expect(!next.contains { $0.contains("TEMP B-TREE") }, "\(next)")
         }
     }
 

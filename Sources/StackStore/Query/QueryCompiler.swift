@@ -3,7 +3,7 @@ import StackJSON
 /// Compiles a ``RecordFilter`` into a parameterised SQL predicate over the `records` row `r`
 /// (SPEC §5): every value is a bound argument; content paths are validated (``FilterField``) and
 /// written as escaped SQL string literals (``pathLiteral(_:)``), so they can match the types'
-/// expression indexes. Each predicate is two-valued (0/1, never NULL), so `not` negates exactly.
+/// indexes (``TypeIndexes``). Each predicate is two-valued (0/1, never NULL), so `not` negates exactly.
 enum QueryCompiler {
     static func compile(_ filter: RecordFilter) -> SQLFragment {
         switch filter {
@@ -30,58 +30,89 @@ enum QueryCompiler {
 
     // MARK: content fields
 
-    static func content(path: String, _ op: FilterOperator, _ operand: JSON) -> SQLFragment {
-        let p = path
+    /// Type tests are written with the path's JSON-type ``rank(_:in:)`` (`rank = 4` is
+    /// `json_type IS 'text'`) and values with ``value(_:in:)``: the two leading columns of the
+    /// types' indexes (``TypeIndexes``), so an equality or range seeks in them.
+    static func content(path p: String, _ op: FilterOperator, _ operand: JSON) -> SQLFragment {
+        let rank = rank(p)
+        let value = value(p)
         switch op {
         case .eq: return contentEquals(p, operand)
         case .ne: return negate(contentEquals(p, operand))
         case .in: return join((operand.arrayValue ?? []).map { contentEquals(p, $0) }, orEmpty: "0")
         case .nin: return negate(join((operand.arrayValue ?? []).map { contentEquals(p, $0) }, orEmpty: "0"))
         case .exists:
-            return SQLFragment("(json_type(r.content, \(p)) IS \(operand.boolValue == true ? "NOT NULL" : "NULL"))")
+            return SQLFragment("(\(rank) \(operand.boolValue == true ? ">" : "=") 0)")
         case .gt, .gte, .lt, .lte:
             let symbol = comparison(op)
             switch operand {
             case .number(let number):
-                return SQLFragment(
-                    "(IFNULL(json_type(r.content, \(p)) IN ('integer', 'real'), 0) AND json_extract(r.content, \(p)) \(symbol) ?)",
-                    [bind(number)])
+                return SQLFragment("(\(rank) = \(Rank.number) AND \(value) \(symbol) ?)", [bind(number)])
             case .string(let text):
-                return SQLFragment("(json_type(r.content, \(p)) IS 'text' AND json_extract(r.content, \(p)) \(symbol) ?)", [.text(text)])
+                return SQLFragment("(\(rank) = \(Rank.text) AND \(value) \(symbol) ?)", [.text(text)])
             default: return SQLFragment("0")
             }
         case .prefix:
             let text = DatabaseValue.text(operand.stringValue ?? "")
-            return SQLFragment(
-                "(json_type(r.content, \(p)) IS 'text' AND substr(json_extract(r.content, \(p)), 1, length(?)) = ?)", [text, text])
+            return SQLFragment("(\(rank) = \(Rank.text) AND substr(\(value), 1, length(?)) = ?)", [text, text])
         case .contains:
             let element = elementEquals(operand)
             var sql = "(json_type(r.content, \(p)) IS 'array' AND EXISTS (SELECT 1 FROM json_each(r.content, \(p)) e WHERE \(element.sql)))"
             var arguments = element.arguments
             if let text = operand.stringValue {
-                sql = "((json_type(r.content, \(p)) IS 'text' AND instr(json_extract(r.content, \(p)), ?) > 0) OR \(sql))"
+                sql = "((json_type(r.content, \(p)) IS 'text' AND instr(\(value), ?) > 0) OR \(sql))"
                 arguments = [.text(text)] + arguments
             }
             return SQLFragment(sql, arguments)
         }
     }
 
-    /// Equality that never matches across JSON types (SPEC §5).
+    /// Equality that never matches across JSON types (SPEC §5). Every branch is two-valued: the
+    /// rank is never NULL, and the value is not NULL when the rank says it is a boolean, number,
+    /// string, array or object.
     static func contentEquals(_ p: String, _ operand: JSON) -> SQLFragment {
+        let rank = rank(p)
+        let value = value(p)
         switch operand {
-        case .null: return SQLFragment("(json_type(r.content, \(p)) IS 'null')")
-        case .bool(let value): return SQLFragment("(json_type(r.content, \(p)) IS '\(value ? "true" : "false")')")
-        case .string(let text):
-            return SQLFragment("(json_type(r.content, \(p)) IS 'text' AND json_extract(r.content, \(p)) = ?)", [.text(text)])
-        case .number(let number):
-            return SQLFragment(
-                "(IFNULL(json_type(r.content, \(p)) IN ('integer', 'real'), 0) AND json_extract(r.content, \(p)) = ?)", [bind(number)])
+        case .null: return SQLFragment("(\(rank) = \(Rank.null))")
+        // json_extract reads true as 1 and false as 0.
+        case .bool(let flag): return SQLFragment("(\(rank) = \(Rank.boolean) AND \(value) = \(flag ? 1 : 0))")
+        case .string(let text): return SQLFragment("(\(rank) = \(Rank.text) AND \(value) = ?)", [.text(text)])
+        case .number(let number): return SQLFragment("(\(rank) = \(Rank.number) AND \(value) = ?)", [bind(number)])
         case .array, .object:
-            let kind = operand.arrayValue != nil ? "array" : "object"
-            return SQLFragment(
-                "(json_type(r.content, \(p)) IS '\(kind)' AND json_extract(r.content, \(p)) = json(?))",
-                [.text(operand.serializedString())])
+            let kind = operand.arrayValue != nil ? Rank.array : Rank.object
+            return SQLFragment("(\(rank) = \(kind) AND \(value) = json(?))", [.text(operand.serializedString())])
         }
+    }
+
+    /// The order of JSON types in content sorts (SPEC §5 says comparisons never match across
+    /// types; sorts keep each type together): missing < null < booleans < numbers < strings <
+    /// arrays < objects.
+    enum Rank {
+        static let missing = 0
+        static let null = 1
+        static let boolean = 2
+        static let number = 3
+        static let text = 4
+        static let array = 5
+        static let object = 6
+    }
+
+    /// The JSON-type rank (``Rank``) of the value at path literal `p` of `table`'s content, never
+    /// NULL. The types' indexes lead with this exact expression (over `content`, where queries
+    /// say `r.content`; SQLite matches them), so keep the two in one place.
+    static func rank(_ p: String, in table: String = "r.content") -> String {
+        """
+        (CASE json_type(\(table), \(p)) WHEN 'null' THEN \(Rank.null) WHEN 'false' THEN \(Rank.boolean) \
+        WHEN 'true' THEN \(Rank.boolean) WHEN 'integer' THEN \(Rank.number) WHEN 'real' THEN \(Rank.number) \
+        WHEN 'text' THEN \(Rank.text) WHEN 'array' THEN \(Rank.array) WHEN 'object' THEN \(Rank.object) ELSE \(Rank.missing) END)
+        """
+    }
+
+    /// The SQL value at path literal `p`: NULL when missing or JSON null, 0/1 for booleans,
+    /// numbers and text as themselves, arrays and objects as their JSON text.
+    static func value(_ p: String, in table: String = "r.content") -> String {
+        "json_extract(\(table), \(p))"
     }
 
     /// Equality of a `json_each` element `e` with `operand` (for `contains` on arrays).
@@ -154,8 +185,18 @@ enum QueryCompiler {
     /// doubled. A literal rather than a bound argument, so expressions match the types' expression
     /// indexes (``TypeIndexes``).
     static func pathLiteral(_ field: FilterField) -> String? {
-        guard let path = field.jsonPath else { return nil }
-        return "'" + path.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"
+        field.jsonPath.map(textLiteral)
+    }
+
+    /// `text` as a SQL string literal: quoted, every `'` doubled. Only for text the server
+    /// vouches for (validated paths, registered type ids); request values are bound.
+    static func textLiteral(_ text: String) -> String {
+        "'" + text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"
+    }
+
+    /// `name` as a quoted SQL identifier, every `"` doubled.
+    static func identifier(_ name: String) -> String {
+        "\"" + name.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
     }
 
     static func join(_ parts: [SQLFragment], orEmpty empty: String) -> SQLFragment {

@@ -8,47 +8,16 @@ extension Store {
     /// - Throws: `invalidRequest` (limit, cursor, relation).
     public func queryRecords(_ query: RecordQuery, as principal: Principal?) async throws -> Page<Record> {
         let limit = try Store.checkLimit(query.limit)
-        var conditions: [SQLFragment] = []
-        if let types = query.types {
-            conditions.append(
-                types.isEmpty
-                    ? SQLFragment("0") : SQLFragment("r.type IN (\(types.map { _ in "?" }.joined(separator: ", ")))", types.map { .text($0) }))
-        }
-        if !(query.includeDeleted && principal?.isOwner == true) {
-            conditions.append(SQLFragment("r.deleted_at IS NULL"))
-        }
-        if let filter = query.filter {
-            conditions.append(QueryCompiler.compile(filter))
-        }
         if !FullTextQuery.isBlank(query.text) {
             try await bringFullTextIndexUpToDate()
-            if let match = FullTextQuery.matchExpression(query.text ?? "") {
-                conditions.append(SQLFragment("r.rid IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ?)", [.text(match)]))
-            } else {
-                conditions.append(SQLFragment("0"))
-            }
         }
-        if let anchor = query.associatedWith {
-            conditions.append(try Store.associationCondition(anchor, relation: query.relation, direction: query.direction, principal: principal))
-        }
-        let keys = Store.sortColumns(query.sort)
-        let descending = query.sort.first?.descending ?? true
-        let signature = query.sort.map(\.description).joined(separator: ",")
-        if let text = query.cursor {
-            guard let cursor = QueryCursor(decoding: text, signature: signature, count: keys.count) else {
-                throw StoreError.invalidRequest("invalid cursor")
-            }
-            conditions.append(Store.keyset(keys, after: cursor, ridDescending: descending))
-        }
-        let select = SQLFragment(
-            "SELECT \(RecordRows.columns)" + keys.enumerated().map { ", \($0.element.sql) AS k\($0.offset)" }.joined() + " FROM")
-        let whereClause = conditions.isEmpty ? SQLFragment("1") : QueryCompiler.join(conditions, with: "AND")
-        let order = keys.enumerated().map { "k\($0.offset) \($0.element.descending ? "DESC" : "ASC")" } + ["r.rid \(descending ? "DESC" : "ASC")"]
-        let tail = "ORDER BY \(order.joined(separator: ", ")) LIMIT ?"
+        let compiled = try compile(query, as: principal)
+        let (select, tail, signature) = (compiled.select, compiled.tail, compiled.signature)
         let limitArgument = DatabaseValue.integer(Int64(limit + 1))
         let readableRids = AccessRules.readableRids(by: principal)
-        let keyCount = keys.count
+        let keyCount = compiled.keyCount
         var rows = try await read { db -> [(Int64, Record, [DatabaseValue])] in
+            let whereClause = try compiled.condition(db)
             let decode: (Statement) throws -> (Int64, Record, [DatabaseValue]) = { row in
                 let (rid, record) = try RecordRows.decode(row)
                 return (rid, record, (0..<keyCount).map { row.value(Int32(10 + $0)) })
@@ -95,13 +64,9 @@ extension Store {
             guard let p = QueryCompiler.pathLiteral(key.field) else {
                 return [SortColumn(sql: QueryCompiler.column(key.field), descending: key.descending, isBuiltIn: true)]
             }
-            let rank = """
-                (CASE json_type(r.content, \(p)) WHEN 'null' THEN 1 WHEN 'false' THEN 2 WHEN 'true' THEN 2 \
-                WHEN 'integer' THEN 3 WHEN 'real' THEN 3 WHEN 'text' THEN 4 WHEN 'array' THEN 5 WHEN 'object' THEN 6 ELSE 0 END)
-                """
             return [
-                SortColumn(sql: rank, descending: key.descending, isBuiltIn: false),
-                SortColumn(sql: "json_extract(r.content, \(p))", descending: key.descending, isBuiltIn: false),
+                SortColumn(sql: QueryCompiler.rank(p), descending: key.descending, isBuiltIn: false),
+                SortColumn(sql: QueryCompiler.value(p), descending: key.descending, isBuiltIn: false),
             ]
         }
     }
@@ -119,13 +84,20 @@ extension Store {
         }
         var alternatives: [SQLFragment] = []
         var prefix: [SQLFragment] = []
+        // The first column is never NULL (a built-in column or a content key's rank) and every
+        // alternative implies it is at or past the cursor's: saying so lets SQLite seek to there
+        // in an index that leads with it, instead of walking the index from its start.
+        var bound: [SQLFragment] = []
+        if let first = columns.first, let value = cursor.keys.first, value != .null {
+            bound.append(SQLFragment("\(first.sql) \(first.descending ? "<=" : ">=") ?", [value]))
+        }
         for (column, value) in zip(columns, cursor.keys) {
             let past = SQLFragment("\(column.sql) \(column.descending ? "<" : ">") ?", [value])
             alternatives.append(QueryCompiler.join(prefix + [past], with: "AND"))
             prefix.append(SQLFragment("\(column.sql) IS ?", [value]))
         }
         alternatives.append(QueryCompiler.join(prefix + [SQLFragment("r.rid \(ridDescending ? "<" : ">") ?", [.integer(cursor.rid)])], with: "AND"))
-        return QueryCompiler.join(alternatives, with: "OR")
+        return QueryCompiler.join(bound + [QueryCompiler.join(alternatives, with: "OR")], with: "AND")
     }
 
     /// `associatedWith` (SPEC §5): the records the anchor links to (`out`), that link to it

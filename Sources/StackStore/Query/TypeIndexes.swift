@@ -1,21 +1,88 @@
-/// SQLite expression indexes for the content paths a type lists in `indexes` (SPEC §3 Types:
-/// "content paths the server indexes for queries on this type").
+/// SQLite indexes for the content paths a type lists in `indexes` (SPEC §3 Types: "content paths
+/// the server indexes for queries on this type").
 ///
-/// Each path gets `CREATE INDEX … ON records(type, json_extract(content, '$."a"."b"'), rid)`. It is
-/// not a partial index (`WHERE type = 'x'`), because queries bind the type as a parameter and SQLite
-/// cannot prove a bound value implies a partial index's condition; leading with `type` serves the
-/// same purpose. The query compiler writes content paths as the same validated literal, so a
-/// filter or sort on an indexed path matches the index expression.
+/// Each (type, path) gets one partial index over the records of that type only:
+///
+/// ```sql
+/// CREATE INDEX records_content_… ON records(<rank of '$."a"'>, json_extract(content, '$."a"'), rid)
+///     WHERE type = 'task'
+/// ```
+///
+/// - Partial, so a write computes and stores index entries only for its own type's paths, not for
+///   every indexed path of every type. SQLite uses such an index only when it can prove the
+///   query implies `type = 'task'`, which a bound parameter cannot do: the query compiler writes
+///   the type as this same literal when a query is restricted to one registered type.
+/// - Led by the JSON-type rank the query sort uses (``QueryCompiler/rank(_:)``), then the value,
+///   then `rid`: the exact order of a content sort with its tiebreak, so a sort walks the index
+///   and stops at the page's end. Filters say the rank too (`rank = 4 AND value = ?` for a
+///   string), so an equality or a range seeks in the same index.
+/// - The query compiler writes content paths as the same validated literal, so expressions match.
 enum TypeIndexes {
-    /// Creates the indexes of `definition` that do not exist yet. Paths that are not valid filter
-    /// paths (they could never be queried) are skipped.
-    static func create(for definition: TypeDefinition, db: Database) throws {
-        for path in definition.indexes {
-            guard let field = FilterField("content." + path), let expression = QueryCompiler.pathLiteral(field) else { continue }
+    /// One index: its name and the exact `CREATE INDEX` statement.
+    struct Index: Equatable {
+        var name: String
+        var sql: String
+    }
+
+    /// The indexes `definition` asks for. Paths that are not valid filter paths (they could never
+    /// be queried) are skipped.
+    static func indexes(for definition: TypeDefinition) -> [Index] {
+        var seen: Set<String> = []
+        return definition.indexes.compactMap { path in
+            guard let field = FilterField("content." + path), let p = QueryCompiler.pathLiteral(field) else { return nil }
             var hash = SHA256()
             hash.update(definition.id + "\u{0}" + path)
-            let name = "records_content_" + String(hash.finalizeHex().prefix(20))
-            try db.execute("CREATE INDEX IF NOT EXISTS \(name) ON records(type, json_extract(content, \(expression)), rid)")
+            let name = namePrefix + String(hash.finalizeHex().prefix(20))
+            guard seen.insert(name).inserted else { return nil }
+            let rank = QueryCompiler.rank(p, in: "content")
+            let value = QueryCompiler.value(p, in: "content")
+            let sql = "CREATE INDEX \(name) ON records(\(rank), \(value), rid) WHERE type = \(QueryCompiler.textLiteral(definition.id))"
+            return Index(name: name, sql: sql)
         }
+    }
+
+    /// Every type index's name starts with this.
+    static let namePrefix = "records_content_"
+
+    /// Creates the indexes of `definition` that do not exist yet.
+    static func create(for definition: TypeDefinition, db: Database) throws {
+        for index in indexes(for: definition) where !(try exists(index.name, db: db)) {
+            try db.executeScript(index.sql)
+        }
+    }
+
+    /// Brings the database's type indexes to exactly those `definitions` ask for, as defined
+    /// now: drops every `records_content_…` index whose definition differs (such as the
+    /// non-partial `records(type, json_extract(…), rid)` indexes of earlier versions) or that no
+    /// type asks for, and creates the missing ones. Run at every open, where the types are
+    /// loaded; a no-op (one read of `sqlite_master`) when nothing changed.
+    /// - Returns: how many indexes were dropped or created.
+    @discardableResult
+    static func reconcile(_ definitions: [TypeDefinition], db: Database) throws -> Int {
+        var wanted: [String: Index] = [:]
+        for index in definitions.flatMap(indexes(for:)) { wanted[index.name] = index }
+        let existing = try db.fetchAll(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'records' AND substr(name, 1, ?) = ?",
+            [namePrefix.utf8.count, namePrefix]
+        ) { (name: $0.text(0), sql: $0.text(1)) }
+        var changes = 0
+        var kept: Set<String> = []
+        for index in existing {
+            if wanted[index.name]?.sql == index.sql {
+                kept.insert(index.name)
+            } else {
+                try db.executeScript("DROP INDEX \(QueryCompiler.identifier(index.name))")
+                changes += 1
+            }
+        }
+        for index in wanted.values.sorted(by: { $0.name < $1.name }) where !kept.contains(index.name) {
+            try db.executeScript(index.sql)
+            changes += 1
+        }
+        return changes
+    }
+
+    private static func exists(_ name: String, db: Database) throws -> Bool {
+        try db.exists("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", [name])
     }
 }

@@ -1,0 +1,99 @@
+import StackJSON
+
+extension Store {
+    /// A query as SQL, before the permission check: `"\(select) records r WHERE
+    /// \(condition(db)) \(tail)"` with the limit bound last is the owner's statement.
+    struct CompiledQuery: Sendable {
+        var select: SQLFragment
+        /// The conditions with the type as SQLite is left to plan it.
+        var plain: SQLFragment
+        /// The same with the type hinted as not selective (``TypeIndexPlan``), and the hinted type
+        /// condition alone, if the type is one literal.
+        var hinted: (condition: SQLFragment, type: SQLFragment)?
+        var plan: TypeIndexPlan
+        /// `ORDER BY … LIMIT ?`.
+        var tail: String
+        /// What a cursor must have been made for (the sort keys).
+        var signature: String
+        /// How many sort columns follow the record's columns in `select`.
+        var keyCount: Int
+
+        /// The conditions to run, by ``plan``; `.probe` counts matches through the type's index.
+        func condition(_ db: Database) throws -> SQLFragment {
+            guard let hinted else { return plain }
+            switch plan {
+            case .plain: return plain
+            case .hinted: return hinted.condition
+            case .probe(let seeking):
+                let limit = TypeIndexPlan.probeLimit
+                let probe = QueryCompiler.join([hinted.type, QueryCompiler.compile(seeking)], with: "AND")
+                let count = try db.fetchOne("SELECT count(*) FROM (SELECT 1 FROM records r WHERE \(probe.sql) LIMIT \(limit))", probe.arguments) {
+                    $0.int(0)
+                }
+                return (count ?? limit) < limit ? hinted.condition : plain
+            }
+        }
+    }
+
+    func compile(_ query: RecordQuery, as principal: Principal?) throws -> CompiledQuery {
+        var conditions: [SQLFragment] = []
+        var hintedType: SQLFragment?
+        var plan = TypeIndexPlan.plain
+        if let types = query.types {
+            let (condition, definition) = typeCondition(types)
+            conditions.append(condition)
+            if let definition {
+                hintedType = SQLFragment("likelihood(\(condition.sql), 0.5)")
+                plan = TypeIndexPlan.choose(for: query, type: definition)
+            }
+        }
+        if !(query.includeDeleted && principal?.isOwner == true) {
+            conditions.append(SQLFragment("r.deleted_at IS NULL"))
+        }
+        if let filter = query.filter {
+            conditions.append(QueryCompiler.compile(filter))
+        }
+        if !FullTextQuery.isBlank(query.text) {
+            if let match = FullTextQuery.matchExpression(query.text ?? "") {
+                conditions.append(SQLFragment("r.rid IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ?)", [.text(match)]))
+            } else {
+                conditions.append(SQLFragment("0"))
+            }
+        }
+        if let anchor = query.associatedWith {
+            conditions.append(try Store.associationCondition(anchor, relation: query.relation, direction: query.direction, principal: principal))
+        }
+        let keys = Store.sortColumns(query.sort)
+        let descending = query.sort.first?.descending ?? true
+        let signature = query.sort.map(\.description).joined(separator: ",")
+        if let text = query.cursor {
+            guard let cursor = QueryCursor(decoding: text, signature: signature, count: keys.count) else {
+                throw StoreError.invalidRequest("invalid cursor")
+            }
+            conditions.append(Store.keyset(keys, after: cursor, ridDescending: descending))
+        }
+        let select = SQLFragment(
+            "SELECT \(RecordRows.columns)" + keys.enumerated().map { ", \($0.element.sql) AS k\($0.offset)" }.joined() + " FROM")
+        let order = keys.enumerated().map { "k\($0.offset) \($0.element.descending ? "DESC" : "ASC")" } + ["r.rid \(descending ? "DESC" : "ASC")"]
+        let plain = QueryCompiler.join(conditions, with: "AND")
+        // The type condition comes first, so the hinted text is the plain one with it replaced.
+        let hinted = hintedType.map { (condition: QueryCompiler.join([$0] + conditions.dropFirst(), with: "AND"), type: $0) }
+        return CompiledQuery(
+            select: select, plain: conditions.isEmpty ? SQLFragment("1") : plain, hinted: hinted, plan: plan,
+            tail: "ORDER BY \(order.joined(separator: ", ")) LIMIT ?", signature: signature, keyCount: keys.count)
+    }
+
+    /// `r.type` among `types`, and the type's definition when it is one literal. One registered
+    /// type is written as a literal, `r.type = 'task'`: only then can SQLite prove a type's
+    /// partial indexes (``TypeIndexes``) apply. So each such type gets statements of its own in a
+    /// connection's statement cache (which keeps at most 512). Several types, or one that
+    /// is not registered under a valid id, are bound as before.
+    func typeCondition(_ types: [String]) -> (SQLFragment, TypeDefinition?) {
+        let distinct = Array(Set(types))
+        if distinct.count == 1, TypeDefinition.isValidID(distinct[0]), let entry = self.types.entry(distinct[0]) {
+            return (SQLFragment("r.type = \(QueryCompiler.textLiteral(entry.definition.id))"), entry.definition)
+        }
+        if types.isEmpty { return (SQLFragment("0"), nil) }
+        return (SQLFragment("r.type IN (\(types.map { _ in "?" }.joined(separator: ", ")))", types.map { .text($0) }), nil)
+    }
+}
