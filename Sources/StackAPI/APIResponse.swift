@@ -34,12 +34,12 @@ public struct APIResponse: Sendable {
 
     /// The first value of the named header (case-insensitive).
     public func header(_ name: String) -> String? {
-        headers.first { $0.name.lowercased() == name.lowercased() }?.value
+        headers.first { HeaderName.equal($0.name, name) }?.value
     }
 
     /// Replaces every field of that name with one.
     public mutating func setHeader(_ name: String, _ value: String) {
-        headers.removeAll { $0.name.lowercased() == name.lowercased() }
+        headers.removeAll { HeaderName.equal($0.name, name) }
         headers.append((name, value))
     }
 }
@@ -91,8 +91,14 @@ public enum MediaTypes {
 extension StringProtocol {
     /// Drops the given characters from both ends (Foundation-free).
     func trimming(_ set: String) -> String {
-        let characters = Set(set)
+        // Fast path: nothing to trim at either end (an ASCII set can only match an ASCII first or last byte).
         var slice = Substring(self)
+        if let first = slice.utf8.first, let last = slice.utf8.last, set.utf8.allSatisfy({ $0 < 0x80 }),
+            !set.utf8.contains(first), !set.utf8.contains(last)
+        {
+            return String(slice)
+        }
+        let characters = Set(set)
         while let first = slice.first, characters.contains(first) { slice.removeFirst() }
         while let last = slice.last, characters.contains(last) { slice.removeLast() }
         return String(slice)

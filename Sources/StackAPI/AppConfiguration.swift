@@ -44,8 +44,8 @@ import Dispatch
 import Synchronization
 
 /// Lines on stderr, written on a serial queue of their own so a slow terminal or pipe never blocks
-/// a request on the cooperative pool. Lines queued while a write is pending go out together in one
-/// `write(2)` (whole lines only, so lines never interleave with other writers' lines).
+/// a request. Lines queued within a few milliseconds go out together in one `write(2)` (whole
+/// lines only, so lines never interleave with other writers' lines).
 public enum StandardError {
     private static let queue = DispatchQueue(label: "stack.stderr")
     /// Lines waiting for the queue, and whether a drain is already queued for them.
@@ -59,12 +59,13 @@ public enum StandardError {
             defer { state.drainQueued = true }
             return !state.drainQueued
         }
-        if needsDrain { queue.async { drain() } }
+        // A short delay gathers the lines of many requests into one write (and one wake-up).
+        if needsDrain { queue.asyncAfter(deadline: .now() + .milliseconds(5)) { drain() } }
     }
 
-    /// Waits until every queued line is written (call before exiting).
+    /// Writes every queued line now and returns once they are written (call before exiting).
     public static func flush() {
-        queue.sync {}
+        queue.sync { drain() }
     }
 
     /// Writes everything queued so far. A line queued after the swap queues the next drain.
