@@ -26,12 +26,26 @@ enum RecordJSON {
     /// A list page of records: `{"results": [...], "count": N, "nextCursor": "..." | null}`, as
     /// ``ListBody/json(_:nextCursor:)`` would serialize it.
     static func renderPage(_ records: [Record], nextCursor: String?) -> [UInt8] {
+        renderPage(records, nextCursor: nextCursor, bytesPerRecord: 320) { append($0, to: &$1) }
+    }
+
+    /// A list page of stored records.
+    static func renderPage(_ records: [StoredRecord], nextCursor: String?) -> [UInt8] {
+        let contentBytes = records.reduce(0) { $0 + $1.contentJSON.count + ($1.permissionsJSON?.count ?? 0) }
+        return renderPage(records, nextCursor: nextCursor, bytesPerRecord: 220 + contentBytes / max(1, records.count)) {
+            append($0, to: &$1)
+        }
+    }
+
+    private static func renderPage<Element>(
+        _ records: [Element], nextCursor: String?, bytesPerRecord: Int, _ appendRecord: (Element, inout [UInt8]) -> Void
+    ) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(64 + records.count * 320)
+        out.reserveCapacity(64 + records.count * bytesPerRecord)
         out.append(contentsOf: #"{"results":["#.utf8)
         for index in records.indices {
             if index > 0 { out.append(UInt8(ascii: ",")) }
-            append(records[index], to: &out)
+            appendRecord(records[index], &out)
         }
         out.append(contentsOf: #"],"count":"#.utf8)
         appendInt(records.count, to: &out)

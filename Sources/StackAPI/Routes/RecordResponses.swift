@@ -27,6 +27,13 @@ enum RecordResponses {
             body: RecordJSON.renderPage(page.results, nextCursor: page.nextCursor))
     }
 
+    /// A list page of stored records (SPEC §2 Lists).
+    static func page(_ page: Page<StoredRecord>) -> APIResponse {
+        APIResponse(
+            status: 200, headers: [("Content-Type", MediaTypes.json)],
+            body: RecordJSON.renderPage(page.results, nextCursor: page.nextCursor))
+    }
+
     /// ``conditionalGet(_:context:)`` for a record read with its stored JSON text.
     static func conditionalGet(_ record: StoredRecord, context: RequestContext) -> APIResponse {
         let etag = Conditional.recordETag(version: record.version)

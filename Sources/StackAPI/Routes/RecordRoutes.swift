@@ -26,7 +26,7 @@ enum RecordRoutes {
         if parameters.q != nil || !parameters.contentFilters.isEmpty {
             return try await QueryRoutes.list(parameters, base: query, context: context)
         }
-        let page = try await context.store.listRecords(query, as: context.principal)
+        let page = try await context.store.listStoredRecords(query, as: context.principal)
         return RecordResponses.page(page)
     }
 
