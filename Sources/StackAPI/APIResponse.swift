@@ -70,6 +70,8 @@ public enum MediaTypes {
     /// `application/merge-patch+json` where a merge patch is expected). A `charset` other than UTF-8 is refused.
     public static func requireJSON(_ contentType: String?, allowMergePatch: Bool = false) throws(Problem) {
         let accepted = allowMergePatch ? [json, mergePatchJSON] : [json]
+        // The usual exact spelling: nothing to parse.
+        if let contentType, contentType == json || (allowMergePatch && contentType == mergePatchJSON) { return }
         guard let essence = essence(of: contentType), accepted.contains(essence) else {
             throw Problem.unsupportedMediaType(expected: accepted, got: contentType)
         }
