@@ -34,12 +34,12 @@ public struct APIResponse: Sendable {
 
     /// The first value of the named header (case-insensitive).
     public func header(_ name: String) -> String? {
-        headers.first { $0.name.lowercased() == name.lowercased() }?.value
+        headers.first { HeaderName.equal($0.name, name) }?.value
     }
 
     /// Replaces every field of that name with one.
     public mutating func setHeader(_ name: String, _ value: String) {
-        headers.removeAll { $0.name.lowercased() == name.lowercased() }
+        headers.removeAll { HeaderName.equal($0.name, name) }
         headers.append((name, value))
     }
 }
@@ -70,6 +70,8 @@ public enum MediaTypes {
     /// `application/merge-patch+json` where a merge patch is expected). A `charset` other than UTF-8 is refused.
     public static func requireJSON(_ contentType: String?, allowMergePatch: Bool = false) throws(Problem) {
         let accepted = allowMergePatch ? [json, mergePatchJSON] : [json]
+        // The usual exact spelling: nothing to parse.
+        if let contentType, contentType == json || (allowMergePatch && contentType == mergePatchJSON) { return }
         guard let essence = essence(of: contentType), accepted.contains(essence) else {
             throw Problem.unsupportedMediaType(expected: accepted, got: contentType)
         }
@@ -91,8 +93,14 @@ public enum MediaTypes {
 extension StringProtocol {
     /// Drops the given characters from both ends (Foundation-free).
     func trimming(_ set: String) -> String {
-        let characters = Set(set)
+        // Fast path: nothing to trim at either end (an ASCII set can only match an ASCII first or last byte).
         var slice = Substring(self)
+        if let first = slice.utf8.first, let last = slice.utf8.last, set.utf8.allSatisfy({ $0 < 0x80 }),
+            !set.utf8.contains(first), !set.utf8.contains(last)
+        {
+            return String(slice)
+        }
+        let characters = Set(set)
         while let first = slice.first, characters.contains(first) { slice.removeFirst() }
         while let last = slice.last, characters.contains(last) { slice.removeLast() }
         return String(slice)

@@ -41,24 +41,45 @@ import Darwin
 #endif
 
 import Dispatch
+import Synchronization
 
-/// Lines on stderr, one `write(2)` per line so lines never interleave, written on a serial queue
-/// of their own so a slow terminal or pipe never blocks a request on the cooperative pool.
+/// Lines on stderr, written on a serial queue of their own so a slow terminal or pipe never blocks
+/// a request. Lines queued within a few milliseconds go out together in one `write(2)` (whole
+/// lines only, so lines never interleave with other writers' lines).
 public enum StandardError {
     private static let queue = DispatchQueue(label: "stack.stderr")
+    /// Lines waiting for the queue, and whether a drain is already queued for them.
+    private static let pending = Mutex<(bytes: [UInt8], drainQueued: Bool)>(([], false))
 
     /// Queues `line` (a newline is added).
     public static func writeLine(_ line: String) {
-        queue.async { writeNow(line) }
+        let needsDrain = pending.withLock { state -> Bool in
+            state.bytes.append(contentsOf: line.utf8)
+            state.bytes.append(UInt8(ascii: "\n"))
+            defer { state.drainQueued = true }
+            return !state.drainQueued
+        }
+        // A short delay gathers the lines of many requests into one write (and one wake-up).
+        if needsDrain { queue.asyncAfter(deadline: .now() + .milliseconds(5)) { drain() } }
     }
 
-    /// Waits until every queued line is written (call before exiting).
+    /// Writes every queued line now and returns once they are written (call before exiting).
     public static func flush() {
-        queue.sync {}
+        queue.sync { drain() }
     }
 
-    private static func writeNow(_ line: String) {
-        let bytes = Array((line + "\n").utf8)
+    /// Writes everything queued so far. A line queued after the swap queues the next drain.
+    private static func drain() {
+        let bytes = pending.withLock { state -> [UInt8] in
+            state.drainQueued = false
+            let taken = state.bytes
+            state.bytes = []
+            return taken
+        }
+        writeNow(bytes)
+    }
+
+    private static func writeNow(_ bytes: [UInt8]) {
         bytes.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {

@@ -47,6 +47,11 @@ public struct ServerConfiguration: Sendable {
     /// How long to keep reading (and discarding) after sending a final response and half-closing,
     /// so the client reads the response before a reset (RFC 9112 §9.6).
     public var lingerTimeout: Duration = .seconds(2)
+    /// Whether handler tasks prefer their connection's event-loop thread as executor (default
+    /// `false`: Swift's global pool). On the loop a request costs no thread hop between the loop
+    /// and the pool, but a handler's CPU work then holds up the other connections of that loop, so
+    /// turn it on only for handlers that never block and do little work between suspensions.
+    public var runsHandlersOnEventLoops = false
     /// Builds the responses the server writes on its own, without a handler: parse errors (400,
     /// 413, 414, 431, 501, 505), timeouts (408) and overload (503). Its body must be bytes; framing
     /// headers are the server's. The default is a short `text/plain` reason phrase; an application

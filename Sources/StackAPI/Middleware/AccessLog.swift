@@ -1,3 +1,5 @@
+import StackStore
+
 /// One access-log line per request (SPEC §6): time, method, path, status, duration, bytes, entity —
 /// never a token, a body or the query string (which may carry search terms).
 public enum AccessLog {
@@ -7,9 +9,51 @@ public enum AccessLog {
         timeMilliseconds: Int64, method: String, target: String, status: Int, durationSeconds: Double, bytes: Int,
         entityId: String?
     ) -> String {
-        let path = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
-        let milliseconds = (durationSeconds * 10_000).rounded() / 10
-        let safePath = String(path.unicodeScalars.map { $0.value < 0x21 || $0.value == 0x7F ? "?" : Character($0) })
-        return "\(RFC3339.format(milliseconds: timeMilliseconds)) \(method) \(safePath) \(status) \(milliseconds)ms \(bytes)B entity=\(entityId ?? "-")"
+        var out: [UInt8] = []
+        out.reserveCapacity(96 + target.utf8.count)
+        // The timestamp without RecordJSON's quotes.
+        RecordJSON.appendTimestamp(Timestamp(milliseconds: timeMilliseconds), to: &out)
+        out.removeFirst()
+        out.removeLast()
+        out.append(UInt8(ascii: " "))
+        out.append(contentsOf: method.utf8)
+        out.append(UInt8(ascii: " "))
+        appendSafePath(target, to: &out)
+        out.append(UInt8(ascii: " "))
+        RecordJSON.appendInt(status, to: &out)
+        out.append(UInt8(ascii: " "))
+        appendTenths(durationSeconds * 10_000, to: &out)
+        out.append(contentsOf: "ms ".utf8)
+        RecordJSON.appendInt(bytes, to: &out)
+        out.append(contentsOf: "B entity=".utf8)
+        out.append(contentsOf: (entityId ?? "-").utf8)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The path of `target` (no query), with control characters, space and DEL as `?`.
+    private static func appendSafePath(_ target: String, to out: inout [UInt8]) {
+        let path = target.utf8.prefix { $0 != UInt8(ascii: "?") }
+        // Only ASCII bytes can be control characters; multi-byte scalars pass as they are.
+        if path.allSatisfy({ $0 > 0x20 && $0 != 0x7F }) {
+            out.append(contentsOf: path)
+            return
+        }
+        let text = String(decoding: path, as: UTF8.self)
+        let safe = String(text.unicodeScalars.map { $0.value < 0x21 || $0.value == 0x7F ? "?" : Character($0) })
+        out.append(contentsOf: safe.utf8)
+    }
+
+    /// Milliseconds with one decimal (`value` in tenths of a millisecond, rounded), as `Double`'s
+    /// description writes them (`0.0`, `1.2`, `12.0`).
+    private static func appendTenths(_ value: Double, to out: inout [UInt8]) {
+        let rounded = value.rounded()
+        guard rounded >= 0, rounded < 1e15 else {
+            out.append(contentsOf: (rounded / 10).description.utf8)
+            return
+        }
+        let tenths = Int(rounded)
+        RecordJSON.appendInt(tenths / 10, to: &out)
+        out.append(UInt8(ascii: "."))
+        out.append(UInt8(ascii: "0") + UInt8(tenths % 10))
     }
 }

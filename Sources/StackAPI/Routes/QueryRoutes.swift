@@ -18,7 +18,7 @@ enum QueryRoutes {
             throw problem(error)
         }
         let page = try await run(query, context: context)
-        return APIResponse(json: ListBody.json(page.results.map(\.json), nextCursor: page.nextCursor))
+        return RecordResponses.page(page)
     }
 
     /// `GET /records` with `q` or `content.<path>=<value>`: the list's parameters as a query.
@@ -27,7 +27,7 @@ enum QueryRoutes {
             list: base, text: parameters.q,
             contentEquals: parameters.contentFilters.map { (path: $0.path.joined(separator: "."), value: $0.value) })
         let page = try await run(query, context: context)
-        return APIResponse(json: ListBody.json(page.results.map(\.json), nextCursor: page.nextCursor))
+        return RecordResponses.page(page)
     }
 
     private static func run(_ query: RecordQuery, context: RequestContext) async throws -> Page<Record> {

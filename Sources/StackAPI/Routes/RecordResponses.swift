@@ -4,8 +4,9 @@ import StackStore
 /// How records go out: JSON with an `ETag` of their version (SPEC §2).
 enum RecordResponses {
     static func record(_ record: Record, status: Int = 200) -> APIResponse {
-        var response = APIResponse(status: status, json: record.json)
-        response.headers.append(("ETag", Conditional.recordETag(version: record.version)))
+        var response = APIResponse(
+            status: status, headers: [("Content-Type", MediaTypes.json), ("ETag", Conditional.recordETag(version: record.version))],
+            body: RecordJSON.render(record))
         if status == 201 { response.headers.append(("Location", "/records/" + PathEscaping.escape(record.id))) }
         return response
     }
@@ -17,6 +18,29 @@ enum RecordResponses {
             return APIResponse(status: 304, headers: [("ETag", etag)])
         }
         return Self.record(record)
+    }
+
+    /// A list page of records (SPEC §2 Lists).
+    static func page(_ page: Page<Record>) -> APIResponse {
+        APIResponse(
+            status: 200, headers: [("Content-Type", MediaTypes.json)],
+            body: RecordJSON.renderPage(page.results, nextCursor: page.nextCursor))
+    }
+
+    /// A list page of stored records (SPEC §2 Lists).
+    static func page(_ page: Page<StoredRecord>) -> APIResponse {
+        APIResponse(
+            status: 200, headers: [("Content-Type", MediaTypes.json)],
+            body: RecordJSON.renderPage(page.results, nextCursor: page.nextCursor))
+    }
+
+    /// ``conditionalGet(_:context:)`` for a record read with its stored JSON text.
+    static func conditionalGet(_ record: StoredRecord, context: RequestContext) -> APIResponse {
+        let etag = Conditional.recordETag(version: record.version)
+        if Conditional.ifNoneMatchHits(context.request.header("If-None-Match"), current: etag) {
+            return APIResponse(status: 304, headers: [("ETag", etag)])
+        }
+        return APIResponse(status: 200, headers: [("Content-Type", MediaTypes.json), ("ETag", etag)], body: RecordJSON.render(record))
     }
 }
 

@@ -26,8 +26,8 @@ enum RecordRoutes {
         if parameters.q != nil || !parameters.contentFilters.isEmpty {
             return try await QueryRoutes.list(parameters, base: query, context: context)
         }
-        let page = try await context.store.listRecords(query, as: context.principal)
-        return APIResponse(json: ListBody.json(page.results.map(\.json), nextCursor: page.nextCursor))
+        let page = try await context.store.listStoredRecords(query, as: context.principal)
+        return RecordResponses.page(page)
     }
 
     @Sendable static func create(_ context: RequestContext) async throws -> APIResponse {
@@ -52,7 +52,8 @@ enum RecordRoutes {
 
     @Sendable static func get(_ context: RequestContext) async throws -> APIResponse {
         let includeDeleted = try ParameterValidation.boolean("includeDeleted", context.query.value("includeDeleted"))
-        let record = try await context.store.record(context.parameter("id"), includeDeleted: includeDeleted, as: context.principal)
+        let record = try await context.store.storedRecord(
+            context.parameter("id"), includeDeleted: includeDeleted, as: context.principal)
         return RecordResponses.conditionalGet(record, context: context)
     }
 

@@ -26,8 +26,7 @@ public struct APIRequest: Sendable {
 
     /// The first value of the named header (case-insensitive).
     public func header(_ name: String) -> String? {
-        let lowered = name.lowercased()
-        return headers.first { $0.name.lowercased() == lowered }?.value
+        headers.first { HeaderName.equal($0.name, name) }?.value
     }
 }
 

@@ -27,6 +27,8 @@ public struct Route: Sendable {
     public var handler: Handler
 
     let segments: [Segment]
+    /// How many segments are literal (more literal patterns win).
+    let literalCount: Int
 
     enum Segment: Sendable, Equatable {
         case literal(String)
@@ -47,6 +49,7 @@ public struct Route: Sendable {
         self.segments = pattern.split(separator: "/").map { part in
             part.hasPrefix(":") ? .parameter(String(part.dropFirst())) : .literal(String(part))
         }
+        self.literalCount = segments.filter { if case .literal = $0 { true } else { false } }.count
     }
 
     /// The OpenAPI spelling of the pattern: `/records/{id}`.
@@ -57,6 +60,15 @@ public struct Route: Sendable {
             case .parameter(let name): "{\(name)}"
             }
         }.joined(separator: "/")
+    }
+
+    /// Whether `path` fits the pattern (without collecting parameters).
+    func matches(_ path: [String]) -> Bool {
+        guard path.count == segments.count else { return false }
+        for (segment, part) in zip(segments, path) {
+            if case .literal(let text) = segment, text != part { return false }
+        }
+        return true
     }
 
     func match(_ path: [String]) -> [String: String]? {
@@ -95,23 +107,23 @@ public struct Router: Sendable {
     /// Matches decoded path segments. Literal segments win over parameters, so `/records/query`
     /// is never taken for the record `query` (SPEC §3: `query` is reserved).
     public func match(method: String, path: [String]) -> Match {
-        var candidates: [(Route, [String: String])] = []
-        for route in routes {
-            if let parameters = route.match(path) { candidates.append((route, parameters)) }
-        }
-        guard !candidates.isEmpty else { return .notFound }
         // Prefer the most literal pattern that has this method (`POST /records/query` over
-        // `/records/:id`; but `GET /records/query` still reaches `GET /records/:id`).
+        // `/records/:id`; but `GET /records/query` still reaches `GET /records/:id`); among equals,
+        // the first added.
         let lookup = method == "HEAD" ? "GET" : method
-        let ranked = candidates.sorted { literalCount($0.0) > literalCount($1.0) }
-        if let hit = ranked.first(where: { $0.0.method == lookup }) {
-            return .found(hit.0, parameters: hit.1)
+        var best: Int?
+        var anyMatch = false
+        for index in routes.indices where routes[index].matches(path) {
+            anyMatch = true
+            guard routes[index].method == lookup else { continue }
+            if let current = best, routes[current].literalCount >= routes[index].literalCount { continue }
+            best = index
         }
-        return .methodNotAllowed(allowed: Self.allowed(candidates.map(\.0.method)))
-    }
-
-    private func literalCount(_ route: Route) -> Int {
-        route.segments.filter { if case .literal = $0 { true } else { false } }.count
+        guard anyMatch else { return .notFound }
+        if let best {
+            return .found(routes[best], parameters: routes[best].match(path) ?? [:])
+        }
+        return .methodNotAllowed(allowed: Self.allowed(routes.filter { $0.matches(path) }.map(\.method)))
     }
 
     /// The methods a path allows, as `Allow` lists them.
@@ -139,7 +151,7 @@ public struct Router: Sendable {
     }
 
     private static func percentDecode(_ text: Substring) -> String? {
-        guard text.contains("%") else { return String(text) }
+        guard text.utf8.contains(UInt8(ascii: "%")) else { return String(text) }
         var bytes: [UInt8] = []
         var iterator = text.utf8.makeIterator()
         while let byte = iterator.next() {

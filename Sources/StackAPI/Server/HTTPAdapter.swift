@@ -13,6 +13,9 @@ extension App {
     public func makeServer(configuration: ServerConfiguration) -> Server {
         var configuration = configuration
         configuration.errorResponse = App.serverErrorResponse
+        // Handlers never block (the store and blob I/O run on their own threads), so they run on
+        // the connection's loop: a request then hops only to the store's thread and back.
+        configuration.runsHandlersOnEventLoops = true
         return Server(configuration: configuration) { [self] request in
             await self.respond(to: request)
         }

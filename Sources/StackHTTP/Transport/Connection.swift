@@ -248,7 +248,7 @@ final class Connection: LoopHandler, @unchecked Sendable {
         let handler = server.handler
         let isHead = exchange.isHead
         let sink = ConnectionSink(connection: self, exchangeID: id, peer: peer)
-        exchange.task = Task { [loop] in
+        let operation: @Sendable () async -> Void = { [loop] in
             let response: Response
             do {
                 response = try await handler(request)
@@ -269,6 +269,7 @@ final class Connection: LoopHandler, @unchecked Sendable {
                 loop.execute { [self] in self.responseReady(id, response) }
             }
         }
+        exchange.task = configuration.runsHandlersOnEventLoops ? Task(executorPreference: loop, operation: operation) : Task(operation: operation)
     }
 
     /// The handler started reading the body: send `100 Continue` if the client waits for it

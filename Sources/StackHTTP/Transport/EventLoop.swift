@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Dispatch
 import Synchronization
 
 /// Something registered with an event loop: a listener or a connection. Only ever called on the loop thread.
@@ -19,8 +20,11 @@ final class EventLoop: @unchecked Sendable {
     // @unchecked: everything but `pending`/`wakePending` is touched only on the loop thread;
     // `pending` is guarded by its Lock and `wakePending` is atomic.
     private var poller: Poller
-    private let pending = Lock<[@Sendable () -> Void]>([])
+    /// Work posted to the loop; once `stopped`, nothing more is taken.
+    private let pending = Lock<(work: [@Sendable () -> Void], stopped: Bool)>(([], false))
     private let wakePending = Atomic<Bool>(false)
+    /// The loop thread's id while ``run()`` runs (0 before).
+    private let threadID = Atomic<UInt>(0)
     private var handlers: [(any LoopHandler)?] = []
     private var running = true
     private let sweepIntervalNanos: UInt64
@@ -43,12 +47,31 @@ final class EventLoop: @unchecked Sendable {
         poller.close()
     }
 
-    /// Runs `work` on the loop thread soon. Callable from any thread.
-    func execute(_ work: @escaping @Sendable () -> Void) {
-        pending.withLock { $0.append(work) }
-        if !wakePending.exchange(true, ordering: .acquiringAndReleasing) {
+    /// Runs `work` on the loop thread soon. Callable from any thread. Returns `false` (and drops
+    /// `work`) once the loop has stopped.
+    @discardableResult
+    func execute(_ work: @escaping @Sendable () -> Void) -> Bool {
+        let accepted = pending.withLock { state -> Bool in
+            if state.stopped { return false }
+            state.work.append(work)
+            return true
+        }
+        // On the loop thread the work runs before the next poll: no wake-up needed.
+        if accepted && !isCurrent && !wakePending.exchange(true, ordering: .acquiringAndReleasing) {
             poller.wake()
         }
+        return accepted
+    }
+
+    /// Whether the caller runs on this loop's thread.
+    var isCurrent: Bool { threadID.load(ordering: .relaxed) == EventLoop.currentThreadID() }
+
+    private static func currentThreadID() -> UInt {
+        #if canImport(Glibc)
+        UInt(pthread_self())
+        #else
+        UInt(bitPattern: pthread_self())
+        #endif
     }
 
     // MARK: Loop-thread API
@@ -77,9 +100,12 @@ final class EventLoop: @unchecked Sendable {
 
     /// The loop body; returns after ``stop()`` is called on the loop thread.
     func run() {
+        threadID.store(EventLoop.currentThreadID(), ordering: .relaxed)
         let timeoutMillis = Int32(max(1, sweepIntervalNanos / 1_000_000))
         while running {
-            let woke = poller.wait(timeoutMilliseconds: timeoutMillis) { fd, events in
+            // Work posted from the loop itself (after the last round) must not wait for a poll timeout.
+            let hasWork = pending.withLock { !$0.work.isEmpty }
+            let woke = poller.wait(timeoutMilliseconds: hasWork ? 0 : timeoutMillis) { fd, events in
                 let i = Int(fd)
                 guard i < handlers.count, let handler = handlers[i] else { return }
                 handler.handle(events)
@@ -92,18 +118,33 @@ final class EventLoop: @unchecked Sendable {
                 for handler in handlers { handler?.sweep(now: now) }
             }
         }
+        pending.withLock { $0.stopped = true }
         runPending()
     }
 
     private func runPending() {
         while true {
-            let work = pending.withLock { queue -> [@Sendable () -> Void] in
-                let taken = queue
-                queue.removeAll(keepingCapacity: true)
+            let work = pending.withLock { state -> [@Sendable () -> Void] in
+                let taken = state.work
+                state.work.removeAll(keepingCapacity: true)
                 return taken
             }
             if work.isEmpty { return }
             for item in work { item() }
+        }
+    }
+}
+
+/// Handler tasks can run on their connection's loop thread (``ServerConfiguration/runsHandlersOnEventLoops``):
+/// a request then costs no thread hop between the loop and Swift's pool, only those the handler
+/// makes itself.
+extension EventLoop: TaskExecutor {
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        if !execute({ job.runSynchronously(on: executor) }) {
+            // The loop has stopped (shutdown): finish the task elsewhere rather than strand it.
+            DispatchQueue.global().async { job.runSynchronously(on: executor) }
         }
     }
 }

@@ -1,0 +1,190 @@
+import StackJSON
+import StackStore
+
+/// Writes records as the API returns them straight into response bytes, byte for byte what
+/// serializing ``Record/json`` gives (`{id, type, content, version, createdAt, updatedAt, createdBy,
+/// deletedAt, permissions?}`, compact), without building a `JSON` value per record. A
+/// ``StoredRecord``'s content and permissions are the store's own compact serialization and are
+/// copied as they are.
+enum RecordJSON {
+    /// One record.
+    static func render(_ record: Record) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        append(record, to: &out)
+        return out
+    }
+
+    /// One stored record.
+    static func render(_ record: StoredRecord) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(record.contentJSON.count + (record.permissionsJSON?.count ?? 0) + 220)
+        append(record, to: &out)
+        return out
+    }
+
+    /// A list page of records: `{"results": [...], "count": N, "nextCursor": "..." | null}`, as
+    /// ``ListBody/json(_:nextCursor:)`` would serialize it.
+    static func renderPage(_ records: [Record], nextCursor: String?) -> [UInt8] {
+        renderPage(records, nextCursor: nextCursor, bytesPerRecord: 320) { append($0, to: &$1) }
+    }
+
+    /// A list page of stored records.
+    static func renderPage(_ records: [StoredRecord], nextCursor: String?) -> [UInt8] {
+        let contentBytes = records.reduce(0) { $0 + $1.contentJSON.count + ($1.permissionsJSON?.count ?? 0) }
+        return renderPage(records, nextCursor: nextCursor, bytesPerRecord: 220 + contentBytes / max(1, records.count)) {
+            append($0, to: &$1)
+        }
+    }
+
+    private static func renderPage<Element>(
+        _ records: [Element], nextCursor: String?, bytesPerRecord: Int, _ appendRecord: (Element, inout [UInt8]) -> Void
+    ) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(64 + records.count * bytesPerRecord)
+        out.append(contentsOf: #"{"results":["#.utf8)
+        for index in records.indices {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            appendRecord(records[index], &out)
+        }
+        out.append(contentsOf: #"],"count":"#.utf8)
+        appendInt(records.count, to: &out)
+        out.append(contentsOf: #","nextCursor":"#.utf8)
+        if let nextCursor { appendString(nextCursor, to: &out) } else { out.append(contentsOf: "null".utf8) }
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
+
+    static func append(_ record: Record, to out: inout [UInt8]) {
+        appendHead(id: record.id, type: record.type, to: &out)
+        JSONSerializer.append(record.content, to: &out)
+        appendTail(
+            version: record.version, createdAt: record.createdAt, updatedAt: record.updatedAt, createdBy: record.createdBy,
+            deletedAt: record.deletedAt, to: &out)
+        if let permissions = record.permissions {
+            out.append(contentsOf: #","permissions":"#.utf8)
+            JSONSerializer.append(Grant.json(permissions), to: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
+    static func append(_ record: StoredRecord, to out: inout [UInt8]) {
+        appendHead(id: record.id, type: record.type, to: &out)
+        out.append(contentsOf: record.contentJSON)
+        appendTail(
+            version: record.version, createdAt: record.createdAt, updatedAt: record.updatedAt, createdBy: record.createdBy,
+            deletedAt: record.deletedAt, to: &out)
+        if let permissions = record.permissionsJSON {
+            out.append(contentsOf: #","permissions":"#.utf8)
+            out.append(contentsOf: permissions)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
+    /// `{"id":…,"type":…,"content":`
+    private static func appendHead(id: String, type: String, to out: inout [UInt8]) {
+        out.append(contentsOf: #"{"id":"#.utf8)
+        appendString(id, to: &out)
+        out.append(contentsOf: #","type":"#.utf8)
+        appendString(type, to: &out)
+        out.append(contentsOf: #","content":"#.utf8)
+    }
+
+    /// `,"version":…,"createdAt":…,"updatedAt":…,"createdBy":…,"deletedAt":…`
+    private static func appendTail(
+        version: Int, createdAt: Timestamp, updatedAt: Timestamp, createdBy: String, deletedAt: Timestamp?,
+        to out: inout [UInt8]
+    ) {
+        out.append(contentsOf: #","version":"#.utf8)
+        appendInt(version, to: &out)
+        out.append(contentsOf: #","createdAt":"#.utf8)
+        appendTimestamp(createdAt, to: &out)
+        out.append(contentsOf: #","updatedAt":"#.utf8)
+        appendTimestamp(updatedAt, to: &out)
+        out.append(contentsOf: #","createdBy":"#.utf8)
+        appendString(createdBy, to: &out)
+        out.append(contentsOf: #","deletedAt":"#.utf8)
+        if let deletedAt { appendTimestamp(deletedAt, to: &out) } else { out.append(contentsOf: "null".utf8) }
+    }
+
+    /// A JSON string literal; text with nothing to escape (ids, types) is copied as is.
+    static func appendString(_ text: String, to out: inout [UInt8]) {
+        let plain = text.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.allSatisfy { $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
+        }
+        guard plain == true else {
+            JSONSerializer.appendString(text, to: &out)
+            return
+        }
+        out.append(UInt8(ascii: "\""))
+        out.append(contentsOf: text.utf8)
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// An integer in decimal, as the JSON serializer writes integers.
+    static func appendInt(_ value: Int, to out: inout [UInt8]) {
+        guard value >= 0 else {
+            out.append(contentsOf: String(value).utf8)
+            return
+        }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+            UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var v = value
+            var i = buffer.count
+            repeat {
+                i -= 1
+                buffer[i] = UInt8(ascii: "0") + UInt8(v % 10)
+                v /= 10
+            } while v > 0
+            out.append(contentsOf: buffer[i...])
+        }
+    }
+
+    /// `"2026-11-22T10:00:00.123Z"`, quoted, exactly as ``Timestamp/rfc3339`` writes it.
+    static func appendTimestamp(_ time: Timestamp, to out: inout [UInt8]) {
+        let milliseconds = time.milliseconds
+        let millis = Int((milliseconds % 1000 + 1000) % 1000)
+        let seconds = (milliseconds - Int64(millis)) / 1000
+        var days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
+        let secondOfDay = Int(seconds - Int64(days) * 86_400)
+        // Civil-from-days (H. Hinnant's algorithm), as in Timestamp.
+        days += 719_468
+        let era = (days >= 0 ? days : days - 146_096) / 146_097
+        let dayOfEra = days - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        guard (0...9999).contains(year) else {
+            // Outside four-digit years Timestamp has its own rules: use it.
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: time.rfc3339.utf8)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
+        var text: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+            UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0x22, 0, 0, 0, 0, 0x2D, 0, 0, 0x2D, 0, 0, 0x54, 0, 0, 0x3A, 0, 0, 0x3A, 0, 0, 0x2E, 0, 0, 0, 0x5A, 0x22)
+        withUnsafeMutableBytes(of: &text) { buffer in
+            func put(_ value: Int, at end: Int, width: Int) {
+                var v = value
+                for i in stride(from: end, to: end - width, by: -1) {
+                    buffer[i] = UInt8(ascii: "0") + UInt8(v % 10)
+                    v /= 10
+                }
+            }
+            put(year, at: 4, width: 4)
+            put(month, at: 7, width: 2)
+            put(day, at: 10, width: 2)
+            put(secondOfDay / 3600, at: 13, width: 2)
+            put(secondOfDay / 60 % 60, at: 16, width: 2)
+            put(secondOfDay % 60, at: 19, width: 2)
+            put(millis, at: 23, width: 3)
+            out.append(contentsOf: buffer)
+        }
+    }
+}

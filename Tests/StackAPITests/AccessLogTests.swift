@@ -1,0 +1,31 @@
+import StackStore
+import Testing
+
+@testable import StackAPI
+
+@Suite struct AccessLogTests {
+    /// The line as it was first written (string interpolation), kept as the reference for the
+    /// byte-level formatter.
+    private func reference(_ time: Int64, _ method: String, _ target: String, _ status: Int, _ duration: Double, _ bytes: Int, _ entity: String?)
+        -> String
+    {
+        let path = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        let milliseconds = (duration * 10_000).rounded() / 10
+        let safePath = String(path.unicodeScalars.map { $0.value < 0x21 || $0.value == 0x7F ? "?" : Character($0) })
+        return "\(Timestamp(milliseconds: time).rfc3339) \(method) \(safePath) \(status) \(milliseconds)ms \(bytes)B entity=\(entity ?? "-")"
+    }
+
+    @Test func lines_matchTheReferenceFormat() {
+        let targets = ["/records/r05000", "/records?limit=50", "/", "", "?q", "/a b\tc\u{7F}d", "/é/東京?x", "/a\u{85}b\nc"]
+        let durations = [0, 0.000_04, 0.000_05, 0.0012, 0.012_34, 1.5, 12.0, 3_600.25]
+        for (index, target) in targets.enumerated() {
+            for duration in durations {
+                let time: Int64 = 1_763_805_600_123 + Int64(index)
+                let line = AccessLog.line(
+                    timeMilliseconds: time, method: "PATCH", target: target, status: 200 + index, durationSeconds: duration,
+                    bytes: index * 1000, entityId: index.isMultiple(of: 2) ? nil : "01JDENTITY")
+                #expect(line == reference(time, "PATCH", target, 200 + index, duration, index * 1000, index.isMultiple(of: 2) ? nil : "01JDENTITY"))
+            }
+        }
+    }
+}
