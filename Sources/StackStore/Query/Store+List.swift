@@ -4,6 +4,15 @@ extension Store {
     /// throughout.
     /// - Throws: `invalidRequest` (limit, cursor, relation).
     public func listRecords(_ query: RecordListQuery, as principal: Principal?) async throws -> Page<Record> {
+        let page = try await listRows(query, as: principal) { row in try RecordRows.decode(row).record }
+        return Page(results: page.results.map { $0.visible(to: principal) }, nextCursor: page.nextCursor)
+    }
+
+    /// The pages of ``listRecords(_:as:)``, each row (selected with ``RecordRows/columns``) made
+    /// into a `Row` by `decode`: the one SQL behind every record list.
+    func listRows<Row: Sendable>(
+        _ query: RecordListQuery, as principal: Principal?, decode: @escaping @Sendable (Statement) throws -> Row
+    ) async throws -> Page<Row> {
         let limit = try Store.checkLimit(query.limit)
         var conditions: [String] = []
         var arguments: [DatabaseValue] = []
@@ -58,11 +67,8 @@ extension Store {
         let limitArgument = DatabaseValue.integer(Int64(limit + 1))
         let readableRids = AccessRules.readableRids(by: principal)
         let baseArguments = arguments
-        var rows = try await read { db -> [(Int64, Int64, Record)] in
-            let decode: (Statement) throws -> (Int64, Int64, Record) = { row in
-                let (rid, record) = try RecordRows.decode(row)
-                return (rid, row.int64(10), record)
-            }
+        var rows = try await read { db -> [(Int64, Int64, Row)] in
+            let decode: (Statement) throws -> (Int64, Int64, Row) = { row in (row.int64(0), row.int64(10), try decode(row)) }
             let select = "SELECT \(RecordRows.columns), r.\(column) FROM"
             guard let rids = readableRids else {
                 return try db.fetchAll("\(select) records r WHERE \(where_) \(tail)", baseArguments + [limitArgument], decode)
@@ -87,7 +93,7 @@ extension Store {
             let last = rows.last!
             next = Cursor.encode(tag: query.sort.cursorTag, [last.1, last.0])
         }
-        return Page(results: rows.map { $0.2.visible(to: principal) }, nextCursor: next)
+        return Page(results: rows.map(\.2), nextCursor: next)
     }
 }
 
