@@ -16,6 +16,7 @@ struct Options {
     var only: String?
     var durabilities: [Durability] = [.full, .normal]
     var writerCounts = [1, 32]
+    var readers: Int?
 
     init() {
         var args = CommandLine.arguments.dropFirst().makeIterator()
@@ -29,8 +30,9 @@ struct Options {
             case "--only": only = args.next()
             case "--durability": durabilities = [Durability(rawValue: args.next() ?? "") ?? .full]
             case "--writers": writerCounts = [Int(args.next() ?? "") ?? 32]
+            case "--readers": readers = Int(args.next() ?? "")
             default:
-                print("usage: StoreBench [--records N] [--data DIR] [--seconds S] [--keep] [--cpu] [--only creates|patches|reads|lists] [--durability full|normal] [--writers N]")
+                print("usage: StoreBench [--records N] [--data DIR] [--seconds S] [--keep] [--cpu] [--only creates|patches|reads|lists] [--durability full|normal] [--writers N] [--readers N]")
                 exit(64)
             }
         }
@@ -182,7 +184,9 @@ func run() async throws {
     }
 
     do {
-        let store = try await Store.open(at: path, configuration: StoreConfiguration(durability: .full))
+        var configuration = StoreConfiguration(durability: .full)
+        if let readers = options.readers { configuration.readerCount = readers }
+        let store = try await Store.open(at: path, configuration: configuration)
         let owner = store.ownerPrincipal
         if wanted("patches") {
         let rate = try await measure(tasks: 32, seconds: options.seconds) { t, n in
