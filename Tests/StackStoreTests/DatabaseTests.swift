@@ -118,4 +118,18 @@ import Testing
         #expect(error?.description.contains("newer") == true)
         dir.remove()
     }
+
+    /// The server no longer runs an integrity check at start (`stack check` does), but a file
+    /// that is not a database is still refused with a clear error, and left as it was.
+    @Test func storeRefusesAFileThatIsNotADatabase() async throws {
+        let stack = try await TestStack.make()
+        let dir = stack.directory
+        await stack.store.close()
+        let garbage = Data(repeating: 0x5A, count: 8192)
+        try garbage.write(to: URL(fileURLWithPath: dir.path + "/stack.db"))
+        let error = await storeError { _ = try await Store.open(at: dir.path) }
+        #expect(error?.description.contains("not a database") == true)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir.path + "/stack.db")) == garbage)
+        dir.remove()
+    }
 }
