@@ -142,6 +142,30 @@ import Testing
         }
     }
 
+    /// The deferred upkeep (the store's full-text index) runs inside write batches; when it
+    /// fails, its own changes are undone and the writes still commit.
+    @Test func aFailingUpkeepNeverFailsWrites() async throws {
+        struct Broken: Error {}
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        var configuration = DatabaseConfiguration(durability: .normal, readerCount: 1)
+        configuration.upkeepInterval = 0
+        configuration.upkeep = { db in
+            try db.execute("CREATE TABLE IF NOT EXISTS upkept (x)")
+            try db.execute("INSERT INTO upkept VALUES (1)")
+            throw Broken()
+        }
+        let pool = try await DatabasePool.open(path: dir.path + "/u.db", configuration: configuration, migrations: DatabasePoolTests.schema)
+        for i in 0..<20 {
+            try await pool.write { db in try db.execute("INSERT INTO t (name) VALUES (?)", ["n\(i)"]) }
+        }
+        let count = try await pool.read { db in try db.fetchOne("SELECT count(*) FROM t") { $0.int(0) } }
+        let upkept = try await pool.read { db in try db.exists("SELECT 1 FROM sqlite_master WHERE name = 'upkept'") }
+        await pool.close()
+        #expect(count == 20)
+        #expect(!upkept)
+    }
+
     /// Reads never wait for writes: a read completes while a write transaction is held open.
     @Test(.timeLimit(.minutes(1))) func readsDoNotWaitForAnOpenWrite() async throws {
         try await withPool { pool in

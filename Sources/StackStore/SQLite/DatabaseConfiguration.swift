@@ -20,7 +20,9 @@ package struct DatabaseConfiguration: Sendable {
     /// Deferred upkeep the writer runs inside a transaction at most every `upkeepInterval`
     /// seconds after writes (folded into a write batch's transaction, just before COMMIT, or in
     /// a transaction of its own once writes stop), once at open and once at close. The store keeps
-    /// its full-text index with it. A throw fails the transaction it ran in.
+    /// its full-text index with it. A throw undoes only the upkeep's own changes (it runs in a
+    /// savepoint), and it is tried again after the interval: a broken upkeep never fails writes
+    /// nor the opening of the database.
     package var upkeep: (@Sendable (Database) throws -> Void)?
     /// See ``upkeep``.
     package var upkeepInterval: Double = 0.1

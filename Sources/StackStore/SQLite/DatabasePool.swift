@@ -88,7 +88,8 @@ package final class DatabasePool: Sendable {
         // integrity check (docs/OPERATIONS.md).
         try migrations.migrate(db)
         if let upkeep = configuration.upkeep {
-            try db.inTransaction(.immediate) { db in try upkeep(db) }
+            // Not fatal: the writer tries again after its first writes.
+            try? db.inTransaction(.immediate) { db in try upkeep(db) }
         }
     }
 

@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 
 /// One write waiting for the writer thread.
@@ -33,9 +34,9 @@ final class WriteJob: @unchecked Sendable {  // created by a caller, then run an
 ///
 /// It also runs the pool's deferred upkeep (``DatabaseConfiguration/upkeep``): once writes have
 /// been committed and `upkeepInterval` has passed since the last run, inside the next batch's
-/// transaction after the last savepoint (so it adds no commit of its own), or alone when the writer
-/// is idle by then. If the upkeep throws, that batch's transaction is rolled back and each of its
-/// writes fails with the error. Waiters are resumed by the ``Acknowledger`` (after the WAL is
+/// transaction after the writes (so it adds no commit of its own), or alone when the writer is idle
+/// by then. If the upkeep throws, its savepoint is rolled back, the writes still commit, and the
+/// upkeep is tried again after the interval. Waiters are resumed by the ``Acknowledger`` (after the WAL is
 /// flushed, with durability `full`). Used on the writer thread only.
 struct WriteBatcher {
     let upkeep: ((Database) throws -> Void)?
@@ -123,13 +124,16 @@ struct WriteBatcher {
             }
             guard !restart, db.isInsideTransaction else { continue }
             do {
-                let upkeepDue = upkeep != nil && (upkeepOwed || !open.isEmpty) && Date() >= lastUpkeep.addingTimeInterval(upkeepInterval)
-                if upkeepDue {
+                var upkeepDone = false
+                if let upkeep, upkeepOwed || !open.isEmpty, Date() >= lastUpkeep.addingTimeInterval(upkeepInterval) {
                     lastUpkeep = Date()
-                    try upkeep?(db)
+                    // In a savepoint of its own: should it fail, the writes still commit, and
+                    // the upkeep is owed until it succeeds (its work stays noted in the database).
+                    upkeepDone = (try? db.inSavepoint { db in try upkeep(db) }) != nil
+                    guard db.isInsideTransaction else { throw DatabaseError(extendedCode: SQLITE_ABORT, message: "the upkeep aborted the transaction") }
                 }
                 try db.execute("COMMIT")
-                if upkeepDue {
+                if upkeepDone {
                     upkeepOwed = false
                 } else if !open.isEmpty {
                     upkeepOwed = true
