@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import StackTesting
 @testable import StackStore
 
 @Suite struct DatabaseTests {
@@ -131,5 +132,40 @@ import Testing
         #expect(error?.description.contains("not a database") == true)
         #expect(try Data(contentsOf: URL(fileURLWithPath: dir.path + "/stack.db")) == garbage)
         dir.remove()
+    }
+
+    /// The WAL written through ``WALFileVFS`` (a frame header held back and written with its
+    /// page) is the WAL any SQLite reads, and the other way round, before any checkpoint.
+    @Test func walFilesAreInterchangeableWithPlainSQLite() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let path = dir.path + "/wal.db"
+        var random = SplitMix64(seed: 7)
+        func blob(_ n: Int) -> [UInt8] { (0..<n).map { _ in UInt8(truncatingIfNeeded: random.next()) } }
+        for (writerUsesShim, readerUsesShim) in [(true, false), (false, true)] {
+            try? FileManager.default.removeItem(atPath: path)
+            let writer = try Database(path: path, mode: .create, walFileVFS: writerUsesShim)
+            #expect(try writer.pragmaText("journal_mode = WAL") == "wal")
+            try writer.executeScript("PRAGMA wal_autocheckpoint = 0; CREATE TABLE b (id INTEGER PRIMARY KEY, data BLOB)")
+            var expected: [Int64: [UInt8]] = [:]
+            for round in 0..<20 {
+                try writer.inTransaction(.immediate) { db in
+                    for i in 0..<25 {
+                        let id = Int64(round * 25 + i)
+                        let data = blob(Int(random.next() % 9000))  // up to two pages and overflow
+                        try db.execute("INSERT OR REPLACE INTO b (id, data) VALUES (?, ?)", [id % 300, data])
+                        expected[id % 300] = data
+                    }
+                }
+            }
+            #expect(FileManager.default.fileExists(atPath: path + "-wal"))
+            let reader = try Database(path: path, mode: .readOnly, walFileVFS: readerUsesShim)
+            let rows = try reader.fetchAll("SELECT id, data FROM b ORDER BY id") { ($0.int64(0), $0.blob(1)) }
+            #expect(rows.count == expected.count)
+            #expect(rows.allSatisfy { expected[$0.0] == $0.1 })
+            #expect(try reader.pragmaText("integrity_check") == "ok")
+            reader.close()
+            writer.close()
+        }
     }
 }

@@ -33,7 +33,9 @@ package final class Database {
     private var savepointDepth = 0
 
     /// Opens a connection with extended result codes and a busy timeout.
-    package init(path: String, mode: Mode, busyTimeoutMilliseconds: Int32 = 5000) throws(DatabaseError) {
+    /// - Parameter walFileVFS: `false` opens with SQLite's default VFS instead of ``WALFileVFS``
+    ///   (tests compare the two).
+    package init(path: String, mode: Mode, busyTimeoutMilliseconds: Int32 = 5000, walFileVFS: Bool = true) throws(DatabaseError) {
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         switch mode {
         case .create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
@@ -41,7 +43,9 @@ package final class Database {
         case .readOnly: flags |= SQLITE_OPEN_READONLY
         }
         var db: OpaquePointer?
-        let code = sqlite3_open_v2(path, &db, flags, nil)
+        // WAL files are written one frame per system call (``WALFileVFS``); the default VFS
+        // otherwise.
+        let code = sqlite3_open_v2(path, &db, flags, walFileVFS && WALFileVFS.isRegistered ? WALFileVFS.name : nil)
         guard code == SQLITE_OK, let db else {
             // sqlite3_open_v2 allocates a handle even on failure; it must be closed (C API contract).
             let message = db.map { String(cString: sqlite3_errmsg($0)) }
