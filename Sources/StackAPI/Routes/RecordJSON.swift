@@ -144,47 +144,8 @@ enum RecordJSON {
 
     /// `"2026-11-22T10:00:00.123Z"`, quoted, exactly as ``Timestamp/rfc3339`` writes it.
     static func appendTimestamp(_ time: Timestamp, to out: inout [UInt8]) {
-        let milliseconds = time.milliseconds
-        let millis = Int((milliseconds % 1000 + 1000) % 1000)
-        let seconds = (milliseconds - Int64(millis)) / 1000
-        var days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
-        let secondOfDay = Int(seconds - Int64(days) * 86_400)
-        // Civil-from-days (H. Hinnant's algorithm), as in Timestamp.
-        days += 719_468
-        let era = (days >= 0 ? days : days - 146_096) / 146_097
-        let dayOfEra = days - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        guard (0...9999).contains(year) else {
-            // Outside four-digit years Timestamp has its own rules: use it.
-            out.append(UInt8(ascii: "\""))
-            out.append(contentsOf: time.rfc3339.utf8)
-            out.append(UInt8(ascii: "\""))
-            return
-        }
-        var text: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-            UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0x22, 0, 0, 0, 0, 0x2D, 0, 0, 0x2D, 0, 0, 0x54, 0, 0, 0x3A, 0, 0, 0x3A, 0, 0, 0x2E, 0, 0, 0, 0x5A, 0x22)
-        withUnsafeMutableBytes(of: &text) { buffer in
-            func put(_ value: Int, at end: Int, width: Int) {
-                var v = value
-                for i in stride(from: end, to: end - width, by: -1) {
-                    buffer[i] = UInt8(ascii: "0") + UInt8(v % 10)
-                    v /= 10
-                }
-            }
-            put(year, at: 4, width: 4)
-            put(month, at: 7, width: 2)
-            put(day, at: 10, width: 2)
-            put(secondOfDay / 3600, at: 13, width: 2)
-            put(secondOfDay / 60 % 60, at: 16, width: 2)
-            put(secondOfDay % 60, at: 19, width: 2)
-            put(millis, at: 23, width: 3)
-            out.append(contentsOf: buffer)
-        }
+        out.append(UInt8(ascii: "\""))
+        time.appendRFC3339(to: &out)
+        out.append(UInt8(ascii: "\""))
     }
 }

@@ -20,6 +20,15 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// The RFC 3339 text, e.g. `2026-11-22T10:00:00.123Z`.
     public var rfc3339: String {
+        var out: [UInt8] = []
+        out.reserveCapacity(24)
+        appendRFC3339(to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the RFC 3339 text (``rfc3339``, unquoted) to `out` as UTF-8: the one calendar
+    /// conversion behind every rendering of a time, strings and JSON bytes alike.
+    public func appendRFC3339(to out: inout [UInt8]) {
         let millis = Int((milliseconds % 1000 + 1000) % 1000)
         let seconds = (milliseconds - Int64(millis)) / 1000
         var days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
@@ -34,25 +43,26 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         let day = dayOfYear - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        var out: [UInt8] = []
-        out.reserveCapacity(24)
+        /// `value` (non-negative) in exactly `width` digits, zero-padded.
         func put(_ value: Int, _ width: Int) {
-            var digits = [UInt8](repeating: UInt8(ascii: "0"), count: width)
+            let start = out.count
+            out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width))
             var v = value
-            for i in stride(from: width - 1, through: 0, by: -1) {
-                digits[i] = UInt8(ascii: "0") + UInt8(v % 10)
+            var i = start + width - 1
+            while v > 0 && i >= start {
+                out[i] = UInt8(ascii: "0") + UInt8(v % 10)
                 v /= 10
+                i -= 1
             }
-            out.append(contentsOf: digits)
         }
-        put(year, 4); out.append(UInt8(ascii: "-"))
+        if (0...9999).contains(year) { put(year, 4) } else { out.append(contentsOf: String(year).utf8) }
+        out.append(UInt8(ascii: "-"))
         put(month, 2); out.append(UInt8(ascii: "-"))
         put(day, 2); out.append(UInt8(ascii: "T"))
         put(secondOfDay / 3600, 2); out.append(UInt8(ascii: ":"))
         put(secondOfDay / 60 % 60, 2); out.append(UInt8(ascii: ":"))
         put(secondOfDay % 60, 2); out.append(UInt8(ascii: "."))
         put(millis, 3); out.append(UInt8(ascii: "Z"))
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Parses an RFC 3339 date-time (`2026-11-22T10:00:00Z`, `…:00.5+02:00`); fractions beyond

@@ -43,17 +43,7 @@ extension Store {
     /// - Parameter includeDeleted: honoured for the owner only; others never see soft-deleted records.
     /// - Throws: `notFound` when absent, soft-deleted (unless the owner asks) or unreadable.
     public func storedRecord(_ id: String, includeDeleted: Bool = false, as principal: Principal?) async throws -> StoredRecord {
-        let readable = AccessRules.readable("r", by: principal)
-        let showDeleted = includeDeleted && principal?.isOwner == true
-        let found = try await read(snapshot: false) { db in
-            try db.fetchOne(
-                "SELECT \(RecordRows.columns) FROM records r WHERE r.id = ? AND \(readable.sql)"
-                    + (showDeleted ? "" : " AND r.deleted_at IS NULL"),
-                [id] + readable.arguments
-            ) { row in StoredRecord.decode(row, for: principal) }
-        }
-        guard let found else { throw StoreError.notFound("record \(id)") }
-        return found
+        try await readableRow(id, includeDeleted: includeDeleted, as: principal) { row in StoredRecord.decode(row, for: principal) }
     }
 }
 

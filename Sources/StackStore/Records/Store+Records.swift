@@ -98,17 +98,25 @@ extension Store {
     /// - Parameter includeDeleted: honoured for the owner only; others never see soft-deleted records.
     /// - Throws: `notFound` when absent, soft-deleted (unless the owner asks) or unreadable.
     public func record(_ id: String, includeDeleted: Bool = false, as principal: Principal?) async throws -> Record {
+        try await readableRow(id, includeDeleted: includeDeleted, as: principal) { try RecordRows.decode($0).record }
+            .visible(to: principal)
+    }
+
+    /// The row of record `id` if `principal` may read it (selected with ``RecordRows/columns``),
+    /// made into a `Row` by `decode`: the one query behind every point read of a record.
+    func readableRow<Row: Sendable>(
+        _ id: String, includeDeleted: Bool, as principal: Principal?, decode: @escaping @Sendable (Statement) throws -> Row
+    ) async throws -> Row {
         let readable = AccessRules.readable("r", by: principal)
         let showDeleted = includeDeleted && principal?.isOwner == true
         let found = try await read(snapshot: false) { db in
             try db.fetchOne(
                 "SELECT \(RecordRows.columns) FROM records r WHERE r.id = ? AND \(readable.sql)"
                     + (showDeleted ? "" : " AND r.deleted_at IS NULL"),
-                [id] + readable.arguments
-            ) { try RecordRows.decode($0).record }
+                [id] + readable.arguments, decode)
         }
         guard let found else { throw StoreError.notFound("record \(id)") }
-        return found.visible(to: principal)
+        return found
     }
 
     /// Applies an RFC 7396 merge patch to the record's content in one write transaction against

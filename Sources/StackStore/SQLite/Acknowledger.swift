@@ -88,7 +88,9 @@ final class Acknowledger: @unchecked Sendable {  // `pending` and `stopped` are 
         condition.unlock()
     }
 
-    /// Flushes the WAL file to disk; the error that made it fail, if any.
+    /// Flushes the WAL file to disk; the error that made it fail, if any. A failed flush fails
+    /// the batch's writes even though they are committed: an acknowledgement must never promise
+    /// what the disk may not hold (the same choice SQLite makes when `synchronous=FULL`'s sync fails).
     private func flush() -> (any Error)? {
         guard let walPath else { return nil }
         do {
