@@ -162,6 +162,13 @@ public final class Store: Sendable {
         await pool.close()
     }
 
+    /// The store's reader threads as a task executor. A task that prefers it
+    /// (`withTaskExecutorPreference(store.readExecutor) { … }`) runs on those threads and its reads
+    /// run inline on the connection of the thread it is on, without the two hops between threads a
+    /// read otherwise costs (docs/ARCHITECTURE.md, "Threads"). Such a task holds a reader thread
+    /// while it runs: use it for read-heavy work, not for long computations.
+    public var readExecutor: any TaskExecutor { pool }
+
     // MARK: Internal helpers
 
     /// Runs `body` in the next group-committed write transaction, mapping errors to ``StoreError``.

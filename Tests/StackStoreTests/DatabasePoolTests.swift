@@ -207,4 +207,45 @@ import Testing
             }
         }
     }
+
+    @Test func tasksOnTheReadExecutorRunOnReaderThreadsAndReadInline() async throws {
+        try await withPool(.normal) { pool in
+            #expect(ReaderThreadContext.current == nil)  // the test itself runs on Swift's pool
+            try await withTaskExecutorPreference(pool) {
+                for i in 0..<20 {
+                    // The write goes to the writer; the task comes back to a reader thread.
+                    try await pool.write { db in try db.execute("INSERT INTO t (name) VALUES (?)", ["r\(i)"]) }
+                    let context = try #require(ReaderThreadContext.current)
+                    #expect(context.pool === pool)
+                    let own = ObjectIdentifier(context.database)
+                    let (n, inline) = try await pool.read { db in
+                        (try db.fetchOne("SELECT count(*) FROM t") { $0.int(0) }, ObjectIdentifier(db) == own)
+                    }
+                    #expect(n == i + 1)  // an inline read sees every acknowledged write
+                    #expect(inline)
+                }
+                await #expect(throws: DatabaseError.self) {
+                    try await pool.read { db in try db.execute("INSERT INTO t (name) VALUES ('x')") }
+                }
+            }
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1))) func aTaskOnTheReadExecutorOfAClosedPoolStillFinishes() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let pool = try await DatabasePool.open(
+            path: dir.path + "/p.db", configuration: DatabaseConfiguration(durability: .normal, readerCount: 1),
+            migrations: DatabasePoolTests.schema)
+        await pool.close()
+        let outcome: String = await withTaskExecutorPreference(pool) {
+            do {
+                _ = try await pool.read { db in try db.fetchOne("SELECT 1") { $0.int(0) } }
+                return "read"
+            } catch {
+                return "failed"
+            }
+        }
+        #expect(outcome == "failed")
+    }
 }

@@ -14,7 +14,7 @@ package final class DatabasePool: Sendable {
     package let path: String
     package let configuration: DatabaseConfiguration
     private let writerQueue = JobQueue<WriteJob>()
-    private let readerQueue = JobQueue<ReadJob>()
+    let readerQueue = JobQueue<ReaderWork>()
     /// Set once `close()` starts.
     private let closed = Locked(false)
     /// The background checkpoint thread, once started.
@@ -174,12 +174,20 @@ package final class DatabasePool: Sendable {
                     return
                 }
                 continuation.resume()
-                while true {
-                    // Under load a reader takes several queued reads per wake-up; an empty batch
-                    // means the pool is closing.
-                    let jobs = queue.takeAll(limit: 8)
-                    if jobs.isEmpty { break }
-                    for job in jobs { job.body(db) }
+                let executor = self.asUnownedTaskExecutor()
+                ReaderThreadContext.withCurrent(ReaderThreadContext(pool: self, database: db)) {
+                    while true {
+                        // Under load a reader takes several queued jobs per wake-up; an empty batch
+                        // means the pool is closing.
+                        let jobs = queue.takeAll(limit: 8)
+                        if jobs.isEmpty { break }
+                        for job in jobs {
+                            switch job {
+                            case .read(let body): body(db)
+                            case .task(let task): task.runSynchronously(on: executor)
+                            }
+                        }
+                    }
                 }
                 db.close()
                 let waiter = self.readerThreads.withLock { state -> CheckedContinuation<Void, Never>? in
@@ -230,9 +238,15 @@ package final class DatabasePool: Sendable {
     /// Runs `body` on a reader connection, in a read transaction (one consistent snapshot).
     /// - Parameter snapshot: `false` skips the explicit transaction, for a body that runs a single
     ///   statement (which SQLite reads from one snapshot anyway).
+    /// A task running on this pool's reader threads (see ``DatabasePool/enqueue(_:)``) reads
+    /// inline, on its thread's connection.
     package func read<T: Sendable>(snapshot: Bool = true, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            let job = ReadJob { db in
+        if let context = ReaderThreadContext.current, context.pool === self {
+            let db = context.database
+            return try snapshot ? db.inTransaction(.deferred) { db in try body(db) } : body(db)
+        }
+        return try await withCheckedThrowingContinuation { continuation in
+            let job = ReaderWork.read { db in
                 do {
                     let value = snapshot ? try db.inTransaction(.deferred) { db in try body(db) } : try body(db)
                     continuation.resume(returning: value)
@@ -276,7 +290,3 @@ package final class DatabasePool: Sendable {
     }
 }
 
-/// One read waiting for a reader thread.
-struct ReadJob: @unchecked Sendable {  // the closure is run once, on the reader thread that takes it
-    var body: (Database) -> Void
-}

@@ -82,13 +82,16 @@ func threadCPUTimes() -> [String: Double] {
 nonisolated(unsafe) var lastCPUReport = ""
 
 /// Runs `work` from `tasks` concurrent tasks until `seconds` pass; returns operations per second.
-func measure(tasks: Int, seconds: Double, _ work: @escaping @Sendable (Int, Int) async throws -> Void) async throws -> Double {
+/// With `executor`, the tasks prefer it (the store's reader threads, for reads).
+func measure(
+    tasks: Int, seconds: Double, executor: (any TaskExecutor)? = nil, _ work: @escaping @Sendable (Int, Int) async throws -> Void
+) async throws -> Double {
     let deadline = now() + seconds
     let cpuBefore = threadCPUTimes()
     let start = now()
     let total = try await withThrowingTaskGroup(of: Int.self) { group in
         for t in 0..<tasks {
-            group.addTask {
+            group.addTask(executorPreference: executor) {
                 var n = 0
                 while now() < deadline {
                     try await work(t, n)
@@ -201,6 +204,12 @@ func run() async throws {
                 _ = try await store.record(ids[(t * 31 + n * 7907) % ids.count], as: owner)
             }
             report("point reads/s, \(tasks) reader task\(tasks == 1 ? "" : "s")", "\(Int(reads))")
+        }
+        for tasks in [1, 32] where wanted("reads") {
+            let reads = try await measure(tasks: tasks, seconds: options.seconds, executor: store.readExecutor) { t, n in
+                _ = try await store.record(ids[(t * 31 + n * 7907) % ids.count], as: owner)
+            }
+            report("point reads/s, \(tasks) reader task\(tasks == 1 ? "" : "s") on store.readExecutor", "\(Int(reads))")
         }
 
         if wanted("lists") {
