@@ -1,16 +1,16 @@
 /// Keeps `records_fts` (SPEC §5 `q`) equal to the string values of each record's current content.
 ///
-/// Triggers on `records` note every inserted, re-written or erased record in `fts_pending`, with
-/// the text the index holds for it (schema version 3). ``sync(_:)`` re-indexes exactly those
-/// records; it is the pool's deferred
-/// upkeep, so the writer runs it at most every 100 ms while writes go on (inside a batch's
-/// transaction) and soon after they stop, and at open and close. FTS5 then writes one segment per
-/// upkeep instead of one per write (it flushes at every savepoint, and each write runs in a
-/// savepoint of its own). A search first calls ``Store/bringFullTextIndexUpToDate()``, so it sees
-/// every write committed before it began.
+/// What the index still owes (schema version 4): every record above `fts_state.indexed_through`
+/// (new since the last sync: `rid` grows and is never reused), and every record at or below it
+/// that was re-written or erased since, which a trigger on `records` notes in `fts_pending` with
+/// the text the index holds for it. ``sync(_:)`` settles both; it is the pool's deferred upkeep,
+/// so the writer runs it at most every 100 ms while writes go on (first in a batch's transaction)
+/// and soon after they stop, and at open and close. FTS5 then writes one segment per upkeep
+/// instead of one per write. A search first calls ``Store/bringFullTextIndexUpToDate()``, so it
+/// sees every write committed before it began.
 enum FullTextIndex {
-    /// Re-indexes the records noted in `fts_pending` and empties it. Runs inside the caller's
-    /// transaction.
+    /// Indexes the new records, re-indexes the noted ones, and empties `fts_pending`. Runs inside
+    /// the caller's transaction.
     static func sync(_ db: Database) throws {
         guard try hasPendingWork(db) else { return }
         // The contentless table forgets a row when told the text it indexed for it.
@@ -19,24 +19,41 @@ enum FullTextIndex {
             INSERT INTO records_fts (records_fts, rowid, body)
             SELECT 'delete', rid, indexed_body FROM fts_pending WHERE indexed_body IS NOT NULL
             """)
+        // CROSS JOIN keeps `fts_pending` (a few rows) outside: given the range on `rid`, SQLite
+        // would otherwise walk `records` up to the mark and look each one up in `fts_pending`.
         try db.execute(
             """
             INSERT INTO records_fts (rowid, body)
             SELECT r.rid, \(body("r.content"))
-            FROM fts_pending p JOIN records r ON r.rid = p.rid
+            FROM fts_pending p CROSS JOIN records r ON r.rid = p.rid
+            WHERE p.rid <= (SELECT indexed_through FROM fts_state)
+            """)
+        try db.execute(
+            """
+            INSERT INTO records_fts (rowid, body)
+            SELECT r.rid, \(body("r.content")) FROM records r
+            WHERE r.rid > (SELECT indexed_through FROM fts_state)
+            """)
+        try db.execute(
+            """
+            UPDATE fts_state SET indexed_through = max(indexed_through, coalesce((SELECT max(rid) FROM records), 0))
             """)
         try db.execute("DELETE FROM fts_pending")
     }
 
     /// The SQL expression of the text indexed for a content: its string values, space-separated
-    /// (object keys are not indexed). Schema version 3's triggers use the same expression.
+    /// (object keys are not indexed). Schema version 4's triggers use the same expression.
     static func body(_ content: String) -> String {
         "(SELECT group_concat(t.value, ' ') FROM json_tree(\(content)) t WHERE t.type = 'text')"
     }
 
     /// Whether writes wait to be indexed.
     static func hasPendingWork(_ db: Database) throws -> Bool {
-        try db.exists("SELECT 1 FROM fts_pending LIMIT 1")
+        try db.fetchOne(
+            """
+            SELECT EXISTS (SELECT 1 FROM fts_pending)
+                OR coalesce((SELECT max(rid) FROM records), 0) > (SELECT indexed_through FROM fts_state)
+            """) { $0.int(0) } == 1
     }
 }
 

@@ -33,10 +33,11 @@ final class WriteJob: @unchecked Sendable {  // created by a caller, then run an
 /// for the next batch.
 ///
 /// It also runs the pool's deferred upkeep (``DatabaseConfiguration/upkeep``): once writes have
-/// been committed and `upkeepInterval` has passed since the last run, inside the next batch's
-/// transaction after the writes (so it adds no commit of its own), or alone when the writer is idle
-/// by then. If the upkeep throws, its savepoint is rolled back, the writes still commit, and the
-/// upkeep is tried again after the interval. Waiters are resumed by the ``Acknowledger`` (after the WAL is
+/// been committed and `upkeepInterval` has passed since the last run, first in the next batch's
+/// transaction (so it adds no commit of its own), or alone when the writer is idle by then. Being
+/// first, it needs no savepoint (whose sub-journal would copy every page it touches): if it
+/// throws, the transaction holds nothing else yet, so it is rolled back and begun again for the
+/// writes, and the upkeep is tried again after the interval. Waiters are resumed by the ``Acknowledger`` (after the WAL is
 /// flushed, with durability `full`). Used on the writer thread only.
 struct WriteBatcher {
     let upkeep: ((Database) throws -> Void)?
@@ -84,8 +85,20 @@ struct WriteBatcher {
         var queue = jobs[...]
         var isolated = false
         while !queue.isEmpty {
+            var upkeepRan = false
             do {
                 try db.execute("BEGIN IMMEDIATE")
+                if let upkeep, upkeepOwed, Date() >= lastUpkeep.addingTimeInterval(upkeepInterval) {
+                    lastUpkeep = Date()
+                    do {
+                        try upkeep(db)
+                        upkeepRan = true
+                    } catch {
+                        // Owed until it succeeds (its work stays noted in the database).
+                        db.rollbackQuietly()
+                        try db.execute("BEGIN IMMEDIATE")
+                    }
+                }
             } catch {
                 for job in queue { failed.append((job, error)) }
                 break
@@ -113,7 +126,7 @@ struct WriteBatcher {
                         break
                     }
                     if !isolated && (db.totalChanges != changes || db.schemaChangeCount != schemaChanges) {
-                        db.rollbackQuietly()
+                        db.rollbackQuietly()  // the upkeep's work too: it stays owed
                         queue = open[...] + queue
                         open.removeAll()
                         isolated = true
@@ -124,20 +137,10 @@ struct WriteBatcher {
             }
             guard !restart, db.isInsideTransaction else { continue }
             do {
-                var upkeepDone = false
-                if let upkeep, upkeepOwed || !open.isEmpty, Date() >= lastUpkeep.addingTimeInterval(upkeepInterval) {
-                    lastUpkeep = Date()
-                    // In a savepoint of its own: should it fail, the writes still commit, and
-                    // the upkeep is owed until it succeeds (its work stays noted in the database).
-                    upkeepDone = (try? db.inSavepoint { db in try upkeep(db) }) != nil
-                    guard db.isInsideTransaction else { throw DatabaseError(extendedCode: SQLITE_ABORT, message: "the upkeep aborted the transaction") }
-                }
                 try db.execute("COMMIT")
-                if upkeepDone {
-                    upkeepOwed = false
-                } else if !open.isEmpty {
-                    upkeepOwed = true
-                }
+                if upkeepRan { upkeepOwed = false }
+                // The upkeep ran before these writes: they are owed to the next one.
+                if !open.isEmpty { upkeepOwed = true }
                 succeeded.append(contentsOf: open)
             } catch {
                 db.rollbackQuietly()
