@@ -20,6 +20,8 @@ public final class Store: Sendable {
     public let configuration: StoreConfiguration
 
     let pool: DatabasePool
+    /// Keeps `search.db`, the full-text index, on a thread of its own.
+    let indexer: FullTextIndexer
     let types: TypeRegistry
     let notifier: ChangeNotifier
     let tokenUsage = Locked<[String: Int64]>([:])
@@ -32,9 +34,10 @@ public final class Store: Sendable {
     static let blobFolderName = "blobs"
 
     private init(
-        directory: String, ownerEntityId: String, configuration: StoreConfiguration, pool: DatabasePool, blobs: BlobStore,
-        latestSeq: Int64
+        directory: String, ownerEntityId: String, configuration: StoreConfiguration, pool: DatabasePool, indexer: FullTextIndexer,
+        blobs: BlobStore, latestSeq: Int64
     ) {
+        self.indexer = indexer
         self.blobs = blobs
         self.directory = directory
         self.ownerEntityId = ownerEntityId
@@ -65,7 +68,6 @@ public final class Store: Sendable {
     public static func create(
         at directory: String, ownerName: String = "Owner", configuration: StoreConfiguration = StoreConfiguration()
     ) async throws -> Store {
-        let dbPath = (directory as NSString).appendingPathComponent(databaseFileName)
         let blobPath = (directory as NSString).appendingPathComponent(blobFolderName)
         // An existing stack is detected inside the creating transaction (its owner row), so a file
         // left by a crash before that transaction committed does not block a new attempt.
@@ -81,7 +83,7 @@ public final class Store: Sendable {
         let owner = Record(
             id: ownerId, type: BuiltInTypeIDs.entity, content: ownerContent, version: 1, createdAt: now, updatedAt: now,
             createdBy: ownerId, deletedAt: nil, permissions: [])
-        let pool = try await openPool(path: dbPath, configuration: configuration)
+        let (pool, search) = try await openPool(directory: directory, configuration: configuration)
         do {
             // One transaction: a crash leaves either no stack or a complete one.
             try await pool.write { db in
@@ -97,9 +99,10 @@ public final class Store: Sendable {
             }
         } catch {
             await pool.close()
+            search.value?.close()
             throw StoreError.wrap(error)
         }
-        let store = try await Store.finishOpening(directory: directory, pool: pool, configuration: configuration)
+        let store = try await Store.finishOpening(directory: directory, pool: pool, search: search, configuration: configuration)
         return store
     }
 
@@ -112,40 +115,77 @@ public final class Store: Sendable {
         guard try await Blocking.run({ FileManager.default.fileExists(atPath: dbPath) }) else {
             throw StoreError.notFound("no stack in this directory")
         }
-        let pool = try await openPool(path: dbPath, configuration: configuration)
-        return try await finishOpening(directory: directory, pool: pool, configuration: configuration)
+        let (pool, search) = try await openPool(directory: directory, configuration: configuration)
+        return try await finishOpening(directory: directory, pool: pool, search: search, configuration: configuration)
     }
 
-    private static func openPool(path: String, configuration: StoreConfiguration) async throws -> DatabasePool {
+    /// Opens `search.db` (the readers attach it, so it comes first), then the pool over `stack.db`.
+    private static func openPool(
+        directory: String, configuration: StoreConfiguration
+    ) async throws -> (DatabasePool, Handover<Database>) {
+        let path = (directory as NSString).appendingPathComponent(databaseFileName)
+        let searchPath = (directory as NSString).appendingPathComponent(FullTextIndex.fileName)
+        let search: Handover<Database>
+        do {
+            search = try await Blocking.run { Handover(try FullTextIndexer.openDatabase(path: searchPath, busyTimeoutMilliseconds: 5000)) }
+        } catch {
+            throw StoreError.wrap(error)
+        }
         do {
             var databaseConfiguration = DatabaseConfiguration(durability: configuration.durability, readerCount: configuration.readerCount)
-            databaseConfiguration.upkeep = FullTextIndex.sync
-            return try await DatabasePool.open(path: path, configuration: databaseConfiguration, migrations: Schema.migrations)
+            databaseConfiguration.readerAttachments = [(FullTextIndex.schemaName, searchPath)]
+            let lifetime = configuration.idempotencyLifetimeMilliseconds
+            databaseConfiguration.upkeep = { db in try IdempotencyRows.expire(olderThan: lifetime, db: db) }
+            databaseConfiguration.upkeepInterval = 60
+            return (try await DatabasePool.open(path: path, configuration: databaseConfiguration, migrations: Schema.migrations), search)
         } catch {
+            search.value?.close()
             throw StoreError.wrap(error)
         }
     }
 
-    private static func finishOpening(directory: String, pool: DatabasePool, configuration: StoreConfiguration) async throws -> Store {
+    private static func finishOpening(
+        directory: String, pool: DatabasePool, search: Handover<Database>, configuration: StoreConfiguration
+    ) async throws -> Store {
+        var indexer: FullTextIndexer?
         do {
             let lifetime = configuration.idempotencyLifetimeMilliseconds
             let (owner, latest, definitions) = try await pool.write { db in
                 guard let owner = try db.fetchOne("SELECT value FROM meta WHERE key = 'owner_entity_id'", [], { $0.text(0) }) else {
                     throw StoreError.storage("the database has no owner entity")
                 }
-                try db.execute("DELETE FROM idempotency WHERE created_at < ?", [Timestamp.now().milliseconds - lifetime])
-                let latest = try db.fetchOne("SELECT coalesce(max(seq), 0) FROM changes") { $0.int64(0) } ?? 0
+                try IdempotencyRows.expire(olderThan: lifetime, db: db)
+                // A bare max() reads one end of the table; wrapped in coalesce() it would scan it all.
+                let latest = try db.fetchOne("SELECT max(seq) FROM changes") { $0.optionalInt64(0) }.flatMap { $0 } ?? 0
                 let definitions = try TypeRegistry.loadAll(db: db)
                 try TypeIndexes.reconcile(definitions, db: db)  // earlier versions' type indexes were not partial
                 return (owner, latest, definitions)
             }
+            let storePath = pool.path
+            let started = try await Blocking.run {
+                let db = search.value!
+                search.value = nil
+                do {
+                    return try FullTextIndexer(database: db, storePath: storePath, interval: 0.05)
+                } catch {
+                    db.close()
+                    throw error
+                }
+            }
+            indexer = started
             let blobs = try await BlobStore.open(dataDirectory: directory)
             let store = Store(
-                directory: directory, ownerEntityId: owner, configuration: configuration, pool: pool, blobs: blobs, latestSeq: latest)
+                directory: directory, ownerEntityId: owner, configuration: configuration, pool: pool, indexer: started, blobs: blobs,
+                latestSeq: latest)
             for definition in definitions { try store.types.insert(definition) }
             try await store.cleanUpAttachments()
             return store
         } catch {
+            if let indexer {
+                _ = try? await Blocking.run { indexer.stop() }
+            } else {
+                search.value?.close()
+            }
             await pool.close()
             throw StoreError.wrap(error)
         }
@@ -159,6 +199,8 @@ public final class Store: Sendable {
         }
         guard !wasClosed else { return }
         notifier.close()
+        let indexer = self.indexer
+        _ = try? await Blocking.run { indexer.stop() }
         await pool.close()
     }
 
@@ -188,11 +230,7 @@ public final class Store: Sendable {
         guard !isClosed.withLock({ $0 }) else { throw .unavailable }
         do {
             return try await pool.writeWithoutTransaction { db in
-                try db.inTransaction(.immediate) { db in
-                    let result = try body(db)
-                    try FullTextIndex.sync(db)
-                    return result
-                }
+                try db.inTransaction(.immediate) { db in try body(db) }
             }
         } catch {
             throw StoreError.wrap(error)

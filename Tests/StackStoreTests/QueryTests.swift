@@ -289,8 +289,10 @@ private func invalid(_ s: TestStack, _ body: String) async -> String? {
             try await s.store.deleteRecord(zebra.id, as: s.owner)
             #expect(try await names(s, #"{"q": "zebra"}"#) == [])
             try await s.store.hardDeleteRecord(zebra.id, as: s.owner)
-            try await s.store.bringFullTextIndexUpToDate()  // the writer's upkeep does it within ~100 ms anyway
-            let leftover = try await s.store.read { db in try db.fetchOne("SELECT count(*) FROM records_fts WHERE records_fts MATCH 'zebra'") { $0.int(0) } }
+            try await s.store.bringFullTextIndexUpToDate()  // the indexer does it within ~50 ms anyway
+            let leftover = try await s.store.read { db in
+                try db.fetchOne("SELECT count(*) FROM search.records_fts WHERE records_fts MATCH 'zebra'") { $0.int(0) }
+            }
             #expect(leftover == 0)
         }
     }
@@ -314,33 +316,29 @@ private func invalid(_ s: TestStack, _ body: String) async -> String? {
                 try await group.waitForAll()
             }
             #expect(try await names(s, #"{"q": "narwhal", "limit": 100}"#).count == 19)
-            let pending = try await s.store.read { db in try FullTextIndex.hasPendingWork(db) }
-            #expect(!pending)
         }
     }
 
-    @Test func theWriterIndexesWritesSoonAfterwardsWithoutASearch() async throws {
+    @Test func theIndexerIndexesWritesSoonAfterwardsWithoutASearch() async throws {
         try await withStack { s in
             try await s.registerType("note")
             _ = try await s.store.createRecord(NewRecord(type: "note", content: ["title": "Axolotl"]), as: s.owner)
-            let pending = { try await s.store.read { db in try FullTextIndex.hasPendingWork(db) } }
-            #expect(try await pending())  // indexed by the writer's next upkeep, not by the write
+            let indexed = {
+                try await s.store.read { db in
+                    try db.fetchOne("SELECT count(*) FROM search.records_fts WHERE records_fts MATCH 'axolotl'") { $0.int(0) }
+                }
+            }
             var waited = 0
-            while try await pending() && waited < 100 {
-                try await Task.sleep(for: .milliseconds(50))
+            while try await indexed() == 0 && waited < 100 {
+                try await Task.sleep(for: .milliseconds(20))
                 waited += 1
             }
-            #expect(try await !pending())
-            let indexed = try await s.store.read { db in
-                try db.fetchOne("SELECT count(*) FROM records_fts WHERE records_fts MATCH 'axolotl'") { $0.int(0) }
-            }
-            #expect(indexed == 1)
+            #expect(try await indexed() == 1)
         }
     }
 
-    /// A database of schema version 3 holds notes of records not yet indexed and of re-written
-    /// ones; after migrating to version 4 the index still ends up equal to a fresh one.
-    @Test func anIndexLeftPendingByVersion3IsCompletedAfterTheMigration() throws {
+    /// Schema version 4 drops the index versions 2 and 3 kept in `stack.db`.
+    @Test func version4DropsTheIndexKeptInTheStackDatabase() throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
         let db = try Database(path: dir.path + "/v3.db", mode: .create)
@@ -348,38 +346,42 @@ private func invalid(_ s: TestStack, _ body: String) async -> String? {
             .init(version: 1, sql: Schema.version1), .init(version: 2, sql: Schema.version2), .init(version: 3, sql: Schema.version3),
         ])
         try upToVersion3.migrate(db)
-        try db.execute("INSERT INTO types (id, schema, created_at) VALUES ('note', '{}', 0)")
-        func insert(_ id: String, _ title: String) throws {
-            try db.execute(
-                """
-                INSERT INTO records (id, type, content, version, created_at, updated_at, created_by)
-                VALUES (?, 'note', json_object('title', ?), 1, 0, 0, 'owner')
-                """, [id, title])
-        }
-        try insert("a", "alpha")
-        try insert("b", "bravo")
-        // Version 3's upkeep indexed them, then a re-write and a new record were noted.
-        try db.execute("INSERT INTO records_fts (rowid, body) SELECT r.rid, \(FullTextIndex.body("r.content")) FROM fts_pending p JOIN records r USING (rid)")
-        try db.execute("DELETE FROM fts_pending")
-        try db.execute("UPDATE records SET content = json_object('title', 'charlie') WHERE id = 'a'")
-        try insert("c", "delta")
-        #expect(try db.fetchOne("SELECT count(*) FROM fts_pending") { $0.int(0) } == 2)
-
+        let objects = { try db.fetchAll("SELECT name FROM sqlite_schema WHERE name LIKE '%fts%' ORDER BY name") { $0.text(0) } }
+        #expect(try objects().contains("fts_pending"))
         try Schema.migrations.migrate(db)
-        #expect(try FullTextIndex.hasPendingWork(db))
-        try FullTextIndex.sync(db)
-        #expect(try !FullTextIndex.hasPendingWork(db))
-        try insert("d", "echo")  // after the migration: found by its rid, not noted
-        #expect(try db.fetchOne("SELECT count(*) FROM fts_pending") { $0.int(0) } == 0)
-        try FullTextIndex.sync(db)
-        let match = { (word: String) in
-            try db.fetchAll("SELECT r.id FROM records_fts f JOIN records r ON r.rid = f.rowid WHERE records_fts MATCH ? ORDER BY r.id", [word]) { $0.text(0) }
+        #expect(try objects() == [])
+    }
+
+    /// A rebuild goes through the records in chunks, then follows the changes made meanwhile.
+    @Test func aRebuildInChunksEndsEqualToAFreshIndex() async throws {
+        let s = try await TestStack.make()
+        try await s.registerType("note")
+        var ids: [String] = []
+        for i in 0..<7 {
+            ids.append(try await s.store.createRecord(NewRecord(type: "note", content: ["title": .string("word\(i)")]), as: s.owner).id)
         }
-        #expect(try match("alpha") == [])
-        #expect(try match("bravo") == ["b"])
-        #expect(try match("charlie") == ["a"])
-        #expect(try match("delta") == ["c"])
-        #expect(try match("echo") == ["d"])
+        await s.store.close()
+        defer { s.directory.remove() }
+        let db = try FullTextIndexer.openDatabase(path: s.directory.path + "/search.db", busyTimeoutMilliseconds: 1000)
+        try db.execute("ATTACH DATABASE ? AS store", [s.directory.path + "/stack.db"])
+        try db.inTransaction { db in try FullTextIndex.startRebuild(db) }
+        var steps = 0
+        var progress = FullTextIndex.Progress(indexedThrough: nil, more: true)
+        while progress.indexedThrough == nil {
+            progress = try FullTextIndex.indexNext(db, limit: 3)
+            steps += 1
+        }
+        #expect(steps == 4)  // 8 records (the owner too), 3 at a time, then the changes: none since
+        #expect(try db.fetchOne("SELECT count(*) FROM docs") { $0.int(0) } == 8)
+        // A change after the rebuild began.
+        try db.execute("DETACH DATABASE store")
+        let store = try await Store.open(at: s.directory.path)
+        _ = try await store.patchRecord(ids[0], patch: ["title": "patched"], as: store.ownerPrincipal)
+        let hits = try await store.queryRecords(RecordQuery(list: RecordListQuery(), text: "patched"), as: store.ownerPrincipal).results
+        #expect(hits.map(\.id) == [ids[0]])
+        #expect(try await store.queryRecords(RecordQuery(list: RecordListQuery(), text: "word0"), as: store.ownerPrincipal).results.isEmpty)
+        await store.close()
+        db.close()
     }
 
     /// The index is contentless: it forgets a record's words only when told the exact text it
@@ -411,11 +413,11 @@ private func invalid(_ s: TestStack, _ body: String) async -> String? {
             try await s.store.bringFullTextIndexUpToDate()
             let (indexed, fresh) = try await s.store.read { db -> ([String: [Int64]], [String: [Int64]]) in
                 try db.execute("CREATE VIRTUAL TABLE temp.fresh USING fts5(body, tokenize = 'unicode61 remove_diacritics 2')")
-                try db.execute("INSERT INTO temp.fresh (rowid, body) SELECT r.rid, \(FullTextIndex.body("r.content")) FROM records r")
+                try db.execute("INSERT INTO temp.fresh (rowid, body) SELECT r.rid, \(FullTextIndex.body("r.content")) FROM main.records r")
                 var indexed: [String: [Int64]] = [:]
                 var fresh: [String: [Int64]] = [:]
                 for word in words + ["hotel", "india", "juliet", "kilo", "lima", "mike"] {
-                    indexed[word] = try db.fetchAll("SELECT rowid FROM records_fts WHERE records_fts MATCH ? ORDER BY rowid", [word]) { $0.int64(0) }
+                    indexed[word] = try db.fetchAll("SELECT rowid FROM search.records_fts WHERE records_fts MATCH ? ORDER BY rowid", [word]) { $0.int64(0) }
                     fresh[word] = try db.fetchAll("SELECT rowid FROM temp.fresh WHERE fresh MATCH ? ORDER BY rowid", [word]) { $0.int64(0) }
                 }
                 try db.execute("DROP TABLE temp.fresh")
@@ -423,30 +425,54 @@ private func invalid(_ s: TestStack, _ body: String) async -> String? {
             }
             #expect(indexed == fresh)
             #expect(indexed["mike"]?.count == 1 && indexed["lima"] == [] && indexed["hotel"] == [])
-            let check: Void? = try await s.store.write { db in
-                try db.execute("INSERT INTO records_fts (records_fts) VALUES ('integrity-check')")
-            }
-            #expect(check != nil)
+            // FTS5's own check of the index against the text `docs` holds.
+            let search = try Database(path: s.directory.path + "/search.db", mode: .readWrite)
+            try search.execute("INSERT INTO records_fts (records_fts) VALUES ('integrity-check')")
+            search.close()
         }
     }
 
-    @Test func writesMadeOutsideTheStoreAreIndexedAtOpen() async throws {
+    /// `search.db` holds only derived data: missing, damaged, or another stack's, it is built
+    /// afresh at open (which is also how writes made to `stack.db` by another program get indexed).
+    @Test func aMissingDamagedOrForeignSearchDatabaseIsRebuiltAtOpen() async throws {
         let directory = TemporaryDirectory()
-        defer { directory.remove() }
+        let other = TemporaryDirectory()
+        defer {
+            directory.remove()
+            other.remove()
+        }
         var store = try await Store.create(at: directory.path)
         _ = try await store.registerType(NewType(id: "note", schema: ["type": "object"]), as: store.ownerPrincipal)
         let record = try await store.createRecord(NewRecord(type: "note", content: ["title": "Okapi"]), as: store.ownerPrincipal)
         await store.close()
-        // Another program (the sqlite3 shell, say) rewrites the content: the trigger notes it.
+        let otherStore = try await Store.create(at: other.path)
+        _ = try await otherStore.registerType(NewType(id: "note", schema: ["type": "object"]), as: otherStore.ownerPrincipal)
+        _ = try await otherStore.createRecord(NewRecord(type: "note", content: ["title": "Quokka"]), as: otherStore.ownerPrincipal)
+        await otherStore.close()
+        let fm = FileManager.default
+        let searchPath = directory.path + "/search.db"
+        func search(_ text: String) async throws -> [String] {
+            try await store.queryRecords(RecordQuery(list: RecordListQuery(), text: text), as: store.ownerPrincipal).results.map(\.id)
+        }
+        // Another program rewrites the content, and the index is deleted.
         let db = try Database(path: directory.path + "/stack.db", mode: .readWrite)
         try db.execute("UPDATE records SET content = '{\"title\":\"Quokka\"}' WHERE id = ?", [record.id])
         db.close()
+        try fm.removeItem(atPath: searchPath)
         store = try await Store.open(at: directory.path)
-        let search = { (text: String) in
-            try await store.queryRecords(RecordQuery(list: RecordListQuery(), text: text), as: store.ownerPrincipal).results.map(\.id)
-        }
         #expect(try await search("quokka") == [record.id])
         #expect(try await search("okapi") == [])
+        await store.close()
+        // Another stack's index (its owner differs) is not taken for this one's.
+        try fm.removeItem(atPath: searchPath)
+        try fm.copyItem(atPath: other.path + "/search.db", toPath: searchPath)
+        store = try await Store.open(at: directory.path)
+        #expect(try await search("quokka") == [record.id])
+        await store.close()
+        // Not a database at all.
+        try Data("not a database, just bytes".utf8).write(to: URL(fileURLWithPath: searchPath))
+        store = try await Store.open(at: directory.path)
+        #expect(try await search("quokka") == [record.id])
         await store.close()
     }
 

@@ -51,6 +51,12 @@ public struct IdempotentReplay: Sendable, Hashable {
 }
 
 enum IdempotencyRows {
+    /// Deletes the stored responses older than `lifetime` milliseconds (at open, and in the
+    /// writer's upkeep every minute).
+    static func expire(olderThan lifetime: Int64, db: Database) throws {
+        try db.execute("DELETE FROM idempotency WHERE created_at < ?", [Timestamp.now().milliseconds - lifetime])
+    }
+
     /// Inserts the stamp's response for `result`; a live row for the same key is a conflict.
     static func insert<R>(_ stamp: IdempotencyStamp<R>, result: R, now: Timestamp, lifetime: Int64, db: Database) throws {
         try db.execute(

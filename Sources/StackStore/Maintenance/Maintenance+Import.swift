@@ -63,7 +63,6 @@ extension Maintenance {
             guard ended else {
                 throw MaintenanceError.invalidExport(line: reader.number, "no \"end\" line: the file was cut short")
             }
-            try FullTextIndex.sync(db)
             return importer.summary
         }
     }

@@ -55,7 +55,7 @@ extension Store {
         }
         if !FullTextQuery.isBlank(query.text) {
             if let match = FullTextQuery.matchExpression(query.text ?? "") {
-                conditions.append(SQLFragment("r.rid IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ?)", [.text(match)]))
+                conditions.append(SQLFragment("r.rid IN (SELECT rowid FROM \(FullTextIndex.schemaName).records_fts WHERE records_fts MATCH ?)", [.text(match)]))
             } else {
                 conditions.append(SQLFragment("0"))
             }

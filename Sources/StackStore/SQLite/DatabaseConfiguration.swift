@@ -18,14 +18,17 @@ package struct DatabaseConfiguration: Sendable {
     /// How often the background checkpointer copies the WAL into the database file, in seconds.
     package var checkpointInterval: Double = 0.05
     /// Deferred upkeep the writer runs inside a transaction at most every `upkeepInterval`
-    /// seconds after writes (folded into a write batch's transaction, just before COMMIT, or in
-    /// a transaction of its own once writes stop), once at open and once at close. The store keeps
-    /// its full-text index with it. A throw undoes only the upkeep's own changes (it runs in a
-    /// savepoint), and it is tried again after the interval: a broken upkeep never fails writes
-    /// nor the opening of the database.
+    /// seconds after writes (first in a write batch's transaction, or in a transaction of its
+    /// own once writes stop), once at open and once at close. The store expires idempotency
+    /// records with it. A throw undoes only the upkeep's own changes, and it is tried again
+    /// after the interval: a broken upkeep never fails writes nor the opening of the database.
     package var upkeep: (@Sendable (Database) throws -> Void)?
     /// See ``upkeep``.
     package var upkeepInterval: Double = 0.1
+
+    /// Other database files the readers attach (`ATTACH DATABASE path AS schema`); each must
+    /// exist before the pool opens.
+    package var readerAttachments: [(schema: String, path: String)] = []
 
     package init(durability: Durability = .full, readerCount: Int = 4) {
         self.durability = durability

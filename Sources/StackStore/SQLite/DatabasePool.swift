@@ -168,6 +168,9 @@ package final class DatabasePool: Sendable {
                 do {
                     db = try Database(path: path, mode: .readOnly, busyTimeoutMilliseconds: timeout)
                     try DatabasePool.tune(db, cacheKiB: 16384)
+                    for (schema, file) in configuration.readerAttachments {
+                        try db.execute("ATTACH DATABASE ? AS \(schema)", [file])
+                    }
                 } catch {
                     self.readerThreads.withLock { $0.running -= 1 }
                     continuation.resume(throwing: error)

@@ -1,0 +1,155 @@
+import Foundation
+
+/// The thread that keeps `search.db` (``FullTextIndex``) caught up with `stack.db`'s change log,
+/// on a connection of its own with `stack.db` attached as `store` (read only, from WAL snapshots:
+/// it never waits for the writer nor makes it wait).
+///
+/// It wakes every `interval` (50 ms) and indexes what the changes since its last pass touched,
+/// so under a stream of writes each pass takes a few hundred of them in one transaction and one
+/// FTS5 segment. A search asks for the index to reach the latest committed change first
+/// (``waitUntilIndexed(through:)``): that wakes the thread at once, and the search sees every
+/// write committed before it began.
+final class FullTextIndexer: @unchecked Sendable {  // mutable state is guarded by `condition`
+    private let condition = NSCondition()
+    private var stopping = false
+    private var stopped = false
+    /// A search is waiting: run the next pass now.
+    private var urgent = false
+    /// The change the index has caught up with; `nil` before the first pass and during a rebuild.
+    private var indexedThrough: Int64?
+    /// Why the last pass failed, if it did; searches fail with it until a pass succeeds.
+    private var failure: (any Error)?
+    private var waiters: [(target: Int64, continuation: CheckedContinuation<Void, any Error>)] = []
+
+    /// Records (rebuild) or changes handled per transaction.
+    static let passLimit = 20_000
+
+    /// Opens `search.db` at `path`, creating it (or, as it holds only derived data, creating it
+    /// afresh when it is damaged or from a newer program). Blocking. The readers attach it, so
+    /// it must exist before they start.
+    static func openDatabase(path: String, busyTimeoutMilliseconds: Int32) throws -> Database {
+        do {
+            return try setUp(Database(path: path, mode: .create, busyTimeoutMilliseconds: busyTimeoutMilliseconds))
+        } catch {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            return try setUp(Database(path: path, mode: .create, busyTimeoutMilliseconds: busyTimeoutMilliseconds))
+        }
+    }
+
+    private static func setUp(_ db: Database) throws -> Database {
+        guard try db.pragmaText("journal_mode = WAL")?.lowercased() == "wal" else {
+            throw DatabaseError(extendedCode: 1, message: "could not enable WAL mode for the full-text index")
+        }
+        // Derived data: a power loss may cost the last passes, which the next run redoes.
+        try db.executeScript("PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY")
+        try FullTextIndex.migrations.migrate(db)
+        return db
+    }
+
+    /// Attaches `stack.db` to `db`, checks the index follows it (or plans a rebuild), and starts
+    /// the thread, which owns `db` from then on. Blocking.
+    init(database db: Database, storePath: String, interval: TimeInterval) throws {
+        try db.execute("ATTACH DATABASE ? AS store", [storePath])
+        try FullTextIndex.prepare(db)
+        let handover = Handover(db)
+        let thread = Thread { [self] in
+            let db = handover.value!
+            handover.value = nil
+            run(db, interval: interval)
+            db.close()
+            condition.lock()
+            stopped = true
+            condition.broadcast()
+            condition.unlock()
+        }
+        thread.name = "stack.db.search"
+        thread.start()
+    }
+
+    private func run(_ db: Database, interval: TimeInterval) {
+        var more = true
+        while true {
+            condition.lock()
+            if !stopping && !urgent && !more { _ = condition.wait(until: Date(timeIntervalSinceNow: interval)) }
+            urgent = false
+            let stop = stopping
+            condition.unlock()
+            if stop { return }
+            let outcome = Result { try FullTextIndex.indexNext(db, limit: Self.passLimit) }
+            more = (try? outcome.get().more) ?? false
+            let ready = condition.withLock { () -> [(CheckedContinuation<Void, any Error>, (any Error)?)] in
+                switch outcome {
+                case .success(let progress):
+                    failure = nil
+                    indexedThrough = progress.indexedThrough
+                    guard let through = progress.indexedThrough else { return [] }
+                    let (done, waiting) = waiters.partitioned { $0.target <= through }
+                    waiters = waiting
+                    return done.map { ($0.continuation, nil) }
+                case .failure(let error):
+                    failure = error
+                    defer { waiters.removeAll() }
+                    return waiters.map { ($0.continuation, error) }
+                }
+            }
+            for (continuation, error) in ready {
+                if let error { continuation.resume(throwing: error) } else { continuation.resume() }
+            }
+        }
+    }
+
+    /// Returns once every change up to `seq` is indexed.
+    /// - Throws: the error of the indexer's last pass, if it failed; `StoreError.unavailable`
+    ///   once the indexer has stopped.
+    func waitUntilIndexed(through seq: Int64) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let immediate: Result<Void, any Error>? = condition.withLock {
+                if stopping { return .failure(StoreError.unavailable) }
+                if let indexedThrough, indexedThrough >= seq { return .success(()) }
+                waiters.append((seq, continuation))
+                urgent = true
+                condition.signal()
+                return nil
+            }
+            if let immediate { continuation.resume(with: immediate) }
+        }
+    }
+
+    /// Stops the thread and waits for it to end; searches still waiting fail. Blocking: call it
+    /// off the cooperative pool.
+    func stop() {
+        let abandoned = condition.withLock { () -> [CheckedContinuation<Void, any Error>] in
+            stopping = true
+            condition.broadcast()
+            defer { waiters.removeAll() }
+            return waiters.map(\.continuation)
+        }
+        for continuation in abandoned { continuation.resume(throwing: StoreError.unavailable) }
+        condition.lock()
+        while !stopped { condition.wait() }
+        condition.unlock()
+    }
+}
+
+extension Array {
+    /// The elements that satisfy `belongs`, and the others, each in their order.
+    fileprivate func partitioned(_ belongs: (Element) -> Bool) -> ([Element], [Element]) {
+        var yes: [Element] = []
+        var no: [Element] = []
+        for element in self {
+            if belongs(element) { yes.append(element) } else { no.append(element) }
+        }
+        return (yes, no)
+    }
+}
+
+extension Store {
+    /// Waits, before a search, until the full-text index holds every write committed so far.
+    func bringFullTextIndexUpToDate() async throws(StoreError) {
+        do {
+            try await indexer.waitUntilIndexed(through: notifier.latest)
+        } catch {
+            throw StoreError.wrap(error)
+        }
+    }
+}
