@@ -93,9 +93,11 @@ package final class DatabasePool: Sendable {
         }
     }
 
-    /// Page cache and memory-mapped I/O: reads of hot pages then cost no system call.
+    /// Page cache and memory-mapped I/O: reads of hot pages then cost no system call. SQLite
+    /// caps the mapping at its build's limit (2 GiB for Debian's and the default build); pages
+    /// beyond it are read with read().
     static func tune(_ db: Database, cacheKiB: Int) throws {
-        try db.executeScript("PRAGMA cache_size = -\(cacheKiB); PRAGMA mmap_size = 1073741824")
+        try db.executeScript("PRAGMA cache_size = -\(cacheKiB); PRAGMA mmap_size = 68719476736")
     }
 
     private func runWriter(_ db: Database) {
