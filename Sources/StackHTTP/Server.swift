@@ -82,8 +82,10 @@ public final class Server: Sendable {
             l.address = listener.address
             l.runningLoops = loops.count
         }
+        let onStart = configuration.onEventLoopStart
         for loop in loops {
             startThread { [self] in
+                onStart?()
                 loop.run()
                 self.loopExited()
             }

@@ -52,6 +52,10 @@ public struct ServerConfiguration: Sendable {
     /// and the pool, but a handler's CPU work then holds up the other connections of that loop, so
     /// turn it on only for handlers that never block and do little work between suspensions.
     public var runsHandlersOnEventLoops = false
+    /// Runs on each event-loop thread as it starts, before it serves anything: where an
+    /// application gives the thread resources of its own (StackAPI: a read connection to the store,
+    /// for handlers running on the loop).
+    public var onEventLoopStart: (@Sendable () -> Void)?
     /// Builds the responses the server writes on its own, without a handler: parse errors (400,
     /// 413, 414, 431, 501, 505), timeouts (408) and overload (503). Its body must be bytes; framing
     /// headers are the server's. The default is a short `text/plain` reason phrase; an application

@@ -211,6 +211,20 @@ public final class Store: Sendable {
     /// while it runs: use it for read-heavy work, not for long computations.
     public var readExecutor: any TaskExecutor { pool }
 
+    /// Gives the calling thread a read-only connection of its own: from then on, point reads
+    /// made on this thread (a record by id, a token) run inline on it instead of hopping to a
+    /// reader thread and back. For an application's long-lived threads that serve many requests
+    /// and never block for long, such as an HTTP server's event loops (StackAPI binds each of
+    /// its loops); never call it from Swift's cooperative pool. Other reads still go to the
+    /// reader threads. The connection closes with the store.
+    public func bindReaderToCurrentThread() throws(StoreError) {
+        do {
+            try pool.bindReadConnectionToCurrentThread()
+        } catch {
+            throw StoreError.wrap(error)
+        }
+    }
+
     // MARK: Internal helpers
 
     /// Runs `body` in the next group-committed write transaction, mapping errors to ``StoreError``.
@@ -237,11 +251,14 @@ public final class Store: Sendable {
         }
     }
 
-    /// Runs `body` on a reader, mapping errors to ``StoreError``.
-    func read<T: Sendable>(snapshot: Bool = true, _ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+    /// Runs `body` on a reader, mapping errors to ``StoreError``. A `short` read (a row or two
+    /// by key) runs inline on a thread bound with ``bindReaderToCurrentThread()``.
+    func read<T: Sendable>(
+        snapshot: Bool = true, short: Bool = false, _ body: @escaping @Sendable (Database) throws -> T
+    ) async throws(StoreError) -> T {
         guard !isClosed.withLock({ $0 }) else { throw .unavailable }
         do {
-            return try await pool.read(snapshot: snapshot, body)
+            return try await pool.read(snapshot: snapshot, short: short, body)
         } catch {
             throw StoreError.wrap(error)
         }

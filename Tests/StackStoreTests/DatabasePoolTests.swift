@@ -217,7 +217,7 @@ import Testing
                     try await pool.write { db in try db.execute("INSERT INTO t (name) VALUES (?)", ["r\(i)"]) }
                     let context = try #require(ReaderThreadContext.current)
                     #expect(context.pool === pool)
-                    let own = ObjectIdentifier(context.database)
+                    let own = ObjectIdentifier(context.ownDatabase)
                     let (n, inline) = try await pool.read { db in
                         (try db.fetchOne("SELECT count(*) FROM t") { $0.int(0) }, ObjectIdentifier(db) == own)
                     }
@@ -247,5 +247,83 @@ import Testing
             }
         }
         #expect(outcome == "failed")
+    }
+
+    @Test(.timeLimit(.minutes(1))) func aBoundThreadRunsShortReadsInlineAndOthersOnTheReaders() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let pool = try await DatabasePool.open(
+            path: dir.path + "/p.db", configuration: DatabaseConfiguration(durability: .normal, readerCount: 1),
+            migrations: DatabasePoolTests.schema)
+        let loop = SingleThreadExecutor()
+        try await withTaskExecutorPreference(loop) {
+            try pool.bindReadConnectionToCurrentThread()
+            let here = SingleThreadExecutor.currentThreadID()
+            for i in 0..<5 {
+                try await pool.write { db in try db.execute("INSERT INTO t (name) VALUES (?)", ["r\(i)"]) }
+                let (count, thread) = try await pool.read(snapshot: false, short: true) { db in
+                    (try db.fetchOne("SELECT count(*) FROM t") { $0.int(0) }, SingleThreadExecutor.currentThreadID())
+                }
+                #expect(count == i + 1)  // sees every acknowledged write
+                #expect(thread == here)  // inline, on the bound thread
+                let elsewhere = try await pool.read { _ in SingleThreadExecutor.currentThreadID() }
+                #expect(elsewhere != here)  // not short: on a reader thread
+            }
+        }
+        await pool.close()
+        _ = await withTaskExecutorPreference(loop) {
+            // Its connection closed with the pool: the read fails, nothing crashes.
+            await #expect(throws: DatabaseError.self) {
+                try await pool.read(snapshot: false, short: true) { db in try db.fetchOne("SELECT 1") { $0.int(0) } }
+            }
+        }
+        loop.stop()
+    }
+}
+
+/// A task executor running its jobs on one thread of its own (like an HTTP event loop).
+final class SingleThreadExecutor: TaskExecutor, @unchecked Sendable {  // `jobs` is guarded by `condition`
+    private let condition = NSCondition()
+    private var jobs: [UnownedJob] = []
+    private var stopping = false
+
+    init() {
+        let thread = Thread { [self] in
+            while true {
+                condition.lock()
+                while jobs.isEmpty && !stopping { condition.wait() }
+                if jobs.isEmpty && stopping {
+                    condition.unlock()
+                    return
+                }
+                let job = jobs.removeFirst()
+                condition.unlock()
+                job.runSynchronously(on: asUnownedTaskExecutor())
+            }
+        }
+        thread.start()
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        condition.lock()
+        jobs.append(job)
+        condition.signal()
+        condition.unlock()
+    }
+
+    func stop() {
+        condition.lock()
+        stopping = true
+        condition.signal()
+        condition.unlock()
+    }
+
+    static func currentThreadID() -> UInt {
+        #if canImport(Darwin)
+        UInt(bitPattern: pthread_self())
+        #else
+        UInt(pthread_self())
+        #endif
     }
 }

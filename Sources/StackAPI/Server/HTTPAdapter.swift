@@ -16,6 +16,10 @@ extension App {
         // Handlers never block (the store and blob I/O run on their own threads), so they run on
         // the connection's loop: a request then hops only to the store's thread and back.
         configuration.runsHandlersOnEventLoops = true
+        // Each loop reads records and tokens by key on a connection of its own, inline: a GET then
+        // costs no hop at all. Without one (should it fail to open), reads go to the store's readers.
+        let store = self.store
+        configuration.onEventLoopStart = { try? store.bindReaderToCurrentThread() }
         return Server(configuration: configuration) { [self] request in
             await self.respond(to: request)
         }

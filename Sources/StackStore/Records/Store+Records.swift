@@ -109,7 +109,7 @@ extension Store {
     ) async throws -> Row {
         let readable = AccessRules.readable("r", by: principal)
         let showDeleted = includeDeleted && principal?.isOwner == true
-        let found = try await read(snapshot: false) { db in
+        let found = try await read(snapshot: false, short: true) { db in
             try db.fetchOne(
                 "SELECT \(RecordRows.columns) FROM records r WHERE r.id = ? AND \(readable.sql)"
                     + (showDeleted ? "" : " AND r.deleted_at IS NULL"),

@@ -19,6 +19,8 @@ package final class DatabasePool: Sendable {
     private let closed = Locked(false)
     /// The background checkpoint thread, once started.
     private let checkpointer = Locked<Checkpointer?>(nil)
+    /// Connections bound to application threads (``bindReadConnectionToCurrentThread()``).
+    private let boundReaders = Locked<(contexts: [ReaderThreadContext], closed: Bool)>(([], false))
     /// Reader threads still running, and who waits for them to end.
     private let readerThreads = Locked<(running: Int, waiter: CheckedContinuation<Void, Never>?)>((0, nil))
 
@@ -180,7 +182,7 @@ package final class DatabasePool: Sendable {
                 }
                 continuation.resume()
                 let executor = self.asUnownedTaskExecutor()
-                ReaderThreadContext.withCurrent(ReaderThreadContext(pool: self, database: db)) {
+                ReaderThreadContext.withCurrent(ReaderThreadContext(pool: self, database: db, isBound: false)) {
                     while true {
                         // Under load a reader takes several queued jobs per wake-up; an empty batch
                         // means the pool is closing.
@@ -244,11 +246,21 @@ package final class DatabasePool: Sendable {
     /// - Parameter snapshot: `false` skips the explicit transaction, for a body that runs a single
     ///   statement (which SQLite reads from one snapshot anyway).
     /// A task running on this pool's reader threads (see ``DatabasePool/enqueue(_:)``) reads
-    /// inline, on its thread's connection.
-    package func read<T: Sendable>(snapshot: Bool = true, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    /// inline, on its thread's connection; so does a `short` read made on a thread bound with
+    /// ``bindReadConnectionToCurrentThread()``.
+    /// - Parameter short: the read looks up a row or two by key (microseconds), so it may run on
+    ///   a bound application thread without holding it up.
+    package func read<T: Sendable>(
+        snapshot: Bool = true, short: Bool = false, _ body: @escaping @Sendable (Database) throws -> T
+    ) async throws -> T {
         if let context = ReaderThreadContext.current, context.pool === self {
-            let db = context.database
-            return try snapshot ? db.inTransaction(.deferred) { db in try body(db) } : body(db)
+            let run = { (db: Database) throws -> T in try snapshot ? db.inTransaction(.deferred) { db in try body(db) } : body(db) }
+            if !context.isBound {
+                return try run(context.ownDatabase)
+            }
+            if short, let value = try context.withDatabase(run) {
+                return value
+            }
         }
         return try await withCheckedThrowingContinuation { continuation in
             let job = ReaderWork.read { db in
@@ -265,6 +277,30 @@ package final class DatabasePool: Sendable {
         }
     }
 
+    /// Gives the calling thread a read-only connection of its own (with the readers'
+    /// attachments): from then on the `short` reads made on this thread run inline on it, without
+    /// the two hops to a reader thread and back. For the application's own long-lived threads
+    /// that serve many point reads and never block for long (an HTTP event loop); never for a
+    /// thread of Swift's cooperative pool. The pool closes the connection when it closes.
+    package func bindReadConnectionToCurrentThread() throws {
+        let db = try Database(path: path, mode: .readOnly, busyTimeoutMilliseconds: configuration.busyTimeoutMilliseconds)
+        try DatabasePool.tune(db, cacheKiB: 4096)
+        for (schema, file) in configuration.readerAttachments {
+            try db.execute("ATTACH DATABASE ? AS \(schema)", [file])
+        }
+        let context = ReaderThreadContext(pool: self, database: db, isBound: true)
+        let accepted = boundReaders.withLock { state -> Bool in
+            guard !state.closed else { return false }
+            state.contexts.append(context)
+            return true
+        }
+        guard accepted else {
+            db.close()
+            throw DatabaseError(extendedCode: SQLITE_MISUSE, message: "the database is closed")
+        }
+        ReaderThreadContext.makeCurrent(context)
+    }
+
     /// Finishes the queued writes, closes the readers, checkpoints and closes the writer.
     package func close() async {
         let alreadyClosed = closed.withLock { closed in
@@ -272,6 +308,12 @@ package final class DatabasePool: Sendable {
             return closed
         }
         guard !alreadyClosed else { return }
+        let bound = boundReaders.withLock { state in
+            state.closed = true
+            defer { state.contexts.removeAll() }
+            return state.contexts
+        }
+        for context in bound { context.closeDatabase() }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let done = readerThreads.withLock { state -> Bool in
                 if state.running == 0 { return true }

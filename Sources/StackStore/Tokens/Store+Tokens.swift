@@ -86,7 +86,7 @@ extension Store {
         let hash = TokenSecret.hash(of: secret)
         let now = Timestamp.now()
         guard
-            let (token, _) = try await read({ db in
+            let (token, _) = try await read(snapshot: false, short: true, { db in
                 try db.fetchOne(
                     "SELECT id, name, entity_id, create_grants, expires_at, created_at, last_used_at, hash FROM tokens WHERE hash = ?",
                     [hash]
