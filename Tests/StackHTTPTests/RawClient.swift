@@ -74,13 +74,14 @@ final class RawClient: @unchecked Sendable {
             }
         }
         guard result == 0 else {
-            let code = errno
-            close(fd)
-            throw ClientError(description: "connect: \(code)")
+            // No close(fd) here: `deinit` runs for an instance whose initializer throws once every
+            // property is set, and closing twice could close a descriptor another thread of the
+            // test process (a SQLite connection) has opened meanwhile under the same number.
+            throw ClientError(description: "connect: \(errno)")
         }
     }
 
-    deinit { close(fd) }
+    deinit { if fd >= 0 { close(fd) } }
 
     func send(_ text: String) throws { try send(Array(text.utf8)) }
 

@@ -476,6 +476,26 @@ private func invalid(_ s: TestStack, _ body: String) async -> String? {
         await store.close()
     }
 
+    /// A failing indexer fails the searches waiting for it with a storage error, never a hang;
+    /// once its passes succeed again, searches do too.
+    @Test(.timeLimit(.minutes(1))) func aFailingIndexerFailsSearchesUntilItRecovers() async throws {
+        try await withStack { s in
+            try await s.registerType("note")
+            let search = { (text: String) in
+                try await s.store.queryRecords(RecordQuery(list: RecordListQuery(), text: text), as: s.owner).results.count
+            }
+            _ = try await s.store.createRecord(NewRecord(type: "note", content: ["title": "Pelican"]), as: s.owner)
+            #expect(try await search("pelican") == 1)
+            let other = try Database(path: s.directory.path + "/search.db", mode: .readWrite)
+            defer { other.close() }
+            try other.execute("ALTER TABLE docs RENAME TO docs_away")
+            _ = try await s.store.createRecord(NewRecord(type: "note", content: ["title": "Puffin"]), as: s.owner)
+            await #expect(throws: StoreError.self) { _ = try await search("puffin") }
+            try other.execute("ALTER TABLE docs_away RENAME TO docs")
+            #expect(try await search("puffin") == 1)
+        }
+    }
+
     @Test func hostileSearchTextIsPlainWords() async throws {
         try await withStack { s in
             try await seed(s)

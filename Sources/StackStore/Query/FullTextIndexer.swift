@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 
 /// The thread that keeps `search.db` (``FullTextIndex``) caught up with `stack.db`'s change log,
@@ -17,9 +18,11 @@ final class FullTextIndexer: @unchecked Sendable {  // mutable state is guarded 
     private var urgent = false
     /// The change the index has caught up with; `nil` before the first pass and during a rebuild.
     private var indexedThrough: Int64?
-    /// Why the last pass failed, if it did; searches fail with it until a pass succeeds.
-    private var failure: (any Error)?
-    private var waiters: [(target: Int64, continuation: CheckedContinuation<Void, any Error>)] = []
+    /// Searches waiting for the index to reach `target`; `firstPass` is the first pass that
+    /// started after they asked (an earlier pass's failure is not theirs).
+    private var waiters: [(target: Int64, firstPass: Int, continuation: CheckedContinuation<Void, any Error>)] = []
+    /// Passes started so far.
+    private var startedPasses = 0
 
     /// Records (rebuild) or changes handled per transaction.
     static let passLimit = 20_000
@@ -38,7 +41,7 @@ final class FullTextIndexer: @unchecked Sendable {  // mutable state is guarded 
 
     private static func setUp(_ db: Database) throws -> Database {
         guard try db.pragmaText("journal_mode = WAL")?.lowercased() == "wal" else {
-            throw DatabaseError(extendedCode: 1, message: "could not enable WAL mode for the full-text index")
+            throw DatabaseError(extendedCode: SQLITE_ERROR, message: "could not enable WAL mode for the full-text index")
         }
         // Derived data: a power loss may cost the last passes, which the next run redoes.
         try db.executeScript("PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY")
@@ -73,6 +76,8 @@ final class FullTextIndexer: @unchecked Sendable {  // mutable state is guarded 
             if !stopping && !urgent && !more { _ = condition.wait(until: Date(timeIntervalSinceNow: interval)) }
             urgent = false
             let stop = stopping
+            let pass = startedPasses
+            startedPasses += 1
             condition.unlock()
             if stop { return }
             let outcome = Result { try FullTextIndex.indexNext(db, limit: Self.passLimit) }
@@ -80,16 +85,18 @@ final class FullTextIndexer: @unchecked Sendable {  // mutable state is guarded 
             let ready = condition.withLock { () -> [(CheckedContinuation<Void, any Error>, (any Error)?)] in
                 switch outcome {
                 case .success(let progress):
-                    failure = nil
                     indexedThrough = progress.indexedThrough
                     guard let through = progress.indexedThrough else { return [] }
                     let (done, waiting) = waiters.partitioned { $0.target <= through }
                     waiters = waiting
                     return done.map { ($0.continuation, nil) }
                 case .failure(let error):
-                    failure = error
-                    defer { waiters.removeAll() }
-                    return waiters.map { ($0.continuation, error) }
+                    // The searches that asked before this pass began fail with its error; those
+                    // that asked during it wait for the next one, which follows at once.
+                    let (failed, waiting) = waiters.partitioned { $0.firstPass <= pass }
+                    waiters = waiting
+                    if !waiting.isEmpty { urgent = true }
+                    return failed.map { ($0.continuation, error) }
                 }
             }
             for (continuation, error) in ready {
@@ -99,14 +106,14 @@ final class FullTextIndexer: @unchecked Sendable {  // mutable state is guarded 
     }
 
     /// Returns once every change up to `seq` is indexed.
-    /// - Throws: the error of the indexer's last pass, if it failed; `StoreError.unavailable`
-    ///   once the indexer has stopped.
+    /// - Throws: the error of the next pass, if it fails; `StoreError.unavailable` once the
+    ///   indexer has stopped.
     func waitUntilIndexed(through seq: Int64) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let immediate: Result<Void, any Error>? = condition.withLock {
                 if stopping { return .failure(StoreError.unavailable) }
                 if let indexedThrough, indexedThrough >= seq { return .success(()) }
-                waiters.append((seq, continuation))
+                waiters.append((seq, startedPasses, continuation))
                 urgent = true
                 condition.signal()
                 return nil
