@@ -496,6 +496,31 @@ private func invalid(_ s: TestStack, _ body: String) async -> String? {
         }
     }
 
+    /// A search reads few matches through the index and sorts them, and walks the sort order for
+    /// many (``FullTextQuery/fewMatchesLimit``); both page the same way, newest first.
+    @Test func searchesForRareAndCommonWordsPageAlike() async throws {
+        try await withStack { s in
+            try await s.registerType("note")
+            let count = FullTextQuery.fewMatchesLimit + 50
+            let created = try await s.store.createRecords(
+                (0..<count).map { NewRecord(type: "note", content: ["title": .string("common w\($0 % 10)")]) }, as: s.owner)
+            func all(_ word: String) async throws -> [String] {
+                var ids: [String] = []
+                var cursor: String?
+                repeat {
+                    let page = try await s.store.queryRecords(
+                        RecordQuery(list: RecordListQuery(type: "note", limit: 1000, cursor: cursor), text: word), as: s.owner)
+                    ids += page.results.map(\.id)
+                    cursor = page.nextCursor
+                } while cursor != nil
+                return ids
+            }
+            let newestFirst = created.reversed().map(\.id)  // one batch: same createdAt, rid decides
+            #expect(try await all("common") == newestFirst)  // many matches: the sort order is walked
+            #expect(try await all("w3") == newestFirst.enumerated().filter { (count - 1 - $0.offset) % 10 == 3 }.map(\.element))
+        }
+    }
+
     @Test func hostileSearchTextIsPlainWords() async throws {
         try await withStack { s in
             try await seed(s)

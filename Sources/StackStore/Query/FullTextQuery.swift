@@ -6,6 +6,10 @@
 /// content's string values hold every word (case-insensitive, diacritics folded, by the
 /// `unicode61` tokenizer). Words without a letter or digit carry no token and are dropped.
 enum FullTextQuery {
+    /// Below this many matching records, a search reads them through the index first and sorts
+    /// them; at or above it, it walks the sort order and keeps the rows that match.
+    static let fewMatchesLimit = 2000
+
     /// The MATCH argument, or `nil` when the text holds no searchable word (nothing matches then).
     static func matchExpression(_ text: String) -> String? {
         let words = text.split(whereSeparator: { $0.isWhitespace }).filter { word in

@@ -22,10 +22,11 @@ extension Store {
                 let (rid, record) = try RecordRows.decode(row)
                 return (rid, record, (0..<keyCount).map { row.value(Int32(10 + $0)) })
             }
+            let source = try compiled.source(db)
             guard let rids = readableRids else {
                 return try db.fetchAll(
-                    "\(select.sql) records r WHERE \(whereClause.sql) \(tail)", select.arguments + whereClause.arguments + [limitArgument],
-                    decode)
+                    "\(select.sql) \(source.sql) WHERE \(whereClause.sql) \(tail)",
+                    select.arguments + source.arguments + whereClause.arguments + [limitArgument], decode)
             }
             // The same plan choice as `listRecords`: a small readable set drives the query.
             let probe = Store.smallReadableSetLimit
@@ -36,8 +37,8 @@ extension Store {
                     select.arguments + rids.arguments + whereClause.arguments + [limitArgument], decode)
             }
             return try db.fetchAll(
-                "\(select.sql) records r WHERE \(whereClause.sql) AND r.rid IN (\(rids.sql)) \(tail)",
-                select.arguments + whereClause.arguments + rids.arguments + [limitArgument], decode)
+                "\(select.sql) \(source.sql) WHERE \(whereClause.sql) AND r.rid IN (\(rids.sql)) \(tail)",
+                select.arguments + source.arguments + whereClause.arguments + rids.arguments + [limitArgument], decode)
         }
         var next: String?
         if rows.count > limit {

@@ -17,6 +17,24 @@ extension Store {
         var signature: String
         /// How many sort columns follow the record's columns in `select`.
         var keyCount: Int
+        /// The full-text match expression of `q`, if any.
+        var textMatch: String?
+
+        /// What the query reads rows from: `records r`, or, when `q` matches few records
+        /// (``FullTextQuery/fewMatchesLimit``), those records found through the index first.
+        /// Otherwise SQLite walks the sort order testing each row, which for a rare word means the
+        /// whole table (105 ms on a million records, against 1 ms this way).
+        func source(_ db: Database) throws -> SQLFragment {
+            guard let match = textMatch else { return SQLFragment("records r") }
+            let limit = FullTextQuery.fewMatchesLimit
+            let count = try db.fetchOne(
+                "SELECT count(*) FROM (SELECT rowid FROM \(FullTextIndex.schemaName).records_fts WHERE records_fts MATCH ? LIMIT \(limit))",
+                [match]) { $0.int(0) } ?? limit
+            guard count < limit else { return SQLFragment("records r") }
+            return SQLFragment(
+                "(SELECT rowid AS rid FROM \(FullTextIndex.schemaName).records_fts WHERE records_fts MATCH ?) t CROSS JOIN records r ON r.rid = t.rid",
+                [.text(match)])
+        }
 
         /// The conditions to run, by ``plan``; `.probe` counts matches through the type's index.
         func condition(_ db: Database) throws -> SQLFragment {
@@ -53,8 +71,10 @@ extension Store {
         if let filter = query.filter {
             conditions.append(QueryCompiler.compile(filter))
         }
+        var textMatch: String?
         if !FullTextQuery.isBlank(query.text) {
             if let match = FullTextQuery.matchExpression(query.text ?? "") {
+                textMatch = match
                 conditions.append(SQLFragment("r.rid IN (SELECT rowid FROM \(FullTextIndex.schemaName).records_fts WHERE records_fts MATCH ?)", [.text(match)]))
             } else {
                 conditions.append(SQLFragment("0"))
@@ -80,7 +100,8 @@ extension Store {
         let hinted = hintedType.map { (condition: QueryCompiler.join([$0] + conditions.dropFirst(), with: "AND"), type: $0) }
         return CompiledQuery(
             select: select, plain: conditions.isEmpty ? SQLFragment("1") : plain, hinted: hinted, plan: plan,
-            tail: "ORDER BY \(order.joined(separator: ", ")) LIMIT ?", signature: signature, keyCount: keys.count)
+            tail: "ORDER BY \(order.joined(separator: ", ")) LIMIT ?", signature: signature, keyCount: keys.count,
+            textMatch: textMatch)
     }
 
     /// `r.type` among `types`, and the type's definition when it is one literal. One registered

@@ -32,7 +32,7 @@ struct Options {
             case "--writers": writerCounts = [Int(args.next() ?? "") ?? 32]
             case "--readers": readers = Int(args.next() ?? "")
             default:
-                print("usage: StoreBench [--records N] [--data DIR] [--seconds S] [--keep] [--cpu] [--only creates|patches|reads|lists] [--durability full|normal] [--writers N] [--readers N]")
+                print("usage: StoreBench [--records N] [--data DIR] [--seconds S] [--keep] [--cpu] [--only creates|patches|reads|searches|lists] [--durability full|normal] [--writers N] [--readers N]")
                 exit(64)
             }
         }
@@ -218,6 +218,21 @@ func run() async throws {
                 _ = try await store.record(ids[(t * 31 + n * 7907) % ids.count], as: owner)
             }
             report("point reads/s, \(tasks) reader task\(tasks == 1 ? "" : "s") on store.readExecutor", "\(Int(reads))")
+        }
+
+        if wanted("searches") {
+            // `q` over the stack: a word in every record, a word in 1 of 97, a word in one record.
+            for (label, word) in [("every record", "benchmark"), ("1 record in 97", "t42"), ("one record", "654321")] {
+                var latencies: [Double] = []
+                for _ in 0..<20 {
+                    let start = now()
+                    _ = try await store.queryRecords(RecordQuery(list: RecordListQuery(type: typeId, limit: 50), text: word), as: owner)
+                    latencies.append((now() - start) * 1000)
+                }
+                report(
+                    "search page (50 records, `q` matching \(label)) latency",
+                    String(format: "p50 %.2f ms, p99 %.2f ms", percentile(latencies, 0.5), percentile(latencies, 0.99)))
+            }
         }
 
         if wanted("lists") {
