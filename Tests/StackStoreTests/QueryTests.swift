@@ -352,6 +352,27 @@ private func invalid(_ s: TestStack, _ body: String) async -> String? {
         #expect(try objects() == [])
     }
 
+    /// A database migrated by the development build whose version 4 differed loses its leftovers.
+    @Test func version5RemovesTheLeftoversOfADevelopmentBuild() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let db = try Database(path: dir.path + "/dev4.db", mode: .create)
+        let upToVersion3 = Migrations([
+            .init(version: 1, sql: Schema.version1), .init(version: 2, sql: Schema.version2), .init(version: 3, sql: Schema.version3),
+        ])
+        try upToVersion3.migrate(db)
+        try db.executeScript(
+            """
+            CREATE TABLE fts_state (id INTEGER PRIMARY KEY, indexed_through INTEGER NOT NULL);
+            DROP TRIGGER records_fts_insert;
+            PRAGMA user_version = 4;
+            """)
+        try Schema.migrations.migrate(db)
+        let objects = try db.fetchAll("SELECT name FROM sqlite_schema WHERE name LIKE '%fts%' ORDER BY name") { $0.text(0) }
+        #expect(objects == [])
+        #expect(try db.pragmaInt("user_version") == 5)
+    }
+
     /// A rebuild goes through the records in chunks, then follows the changes made meanwhile.
     @Test func aRebuildInChunksEndsEqualToAFreshIndex() async throws {
         let s = try await TestStack.make()

@@ -18,6 +18,7 @@ enum Schema {
         .init(version: 2, sql: version2),
         .init(version: 3, sql: version3),
         .init(version: 4, sql: version4),
+        .init(version: 5, sql: version5),
     ])
 
     static let version1 = """
@@ -237,5 +238,21 @@ extension Schema {
         DROP TRIGGER records_fts_delete;
         DROP TABLE records_fts;
         DROP TABLE fts_pending;
+        """
+}
+
+// MARK: - Version 5: leftovers of a development build
+
+extension Schema {
+    /// A development build (commit 45e5bb0, never released) had another version 4, which kept
+    /// the index in this file with a table `fts_state` and two triggers; a database it migrated
+    /// never runs the version 4 above. This removes whatever of either is left.
+    static let version5 = """
+        DROP TRIGGER IF EXISTS records_fts_insert;
+        DROP TRIGGER IF EXISTS records_fts_update;
+        DROP TRIGGER IF EXISTS records_fts_delete;
+        DROP TABLE IF EXISTS records_fts;
+        DROP TABLE IF EXISTS fts_pending;
+        DROP TABLE IF EXISTS fts_state;
         """
 }
