@@ -199,9 +199,11 @@ public final class Store: Sendable {
         }
         guard !wasClosed else { return }
         notifier.close()
+        await pool.close()
+        // Last: the indexer's connection is the only read-write one on `search.db` (the readers'
+        // are read-only), so closing it last lets SQLite checkpoint and remove `search.db-wal`.
         let indexer = self.indexer
         _ = try? await Blocking.run { indexer.stop() }
-        await pool.close()
     }
 
     /// The store's reader threads as a task executor. A task that prefers it

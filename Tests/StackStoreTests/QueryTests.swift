@@ -453,6 +453,20 @@ private func invalid(_ s: TestStack, _ body: String) async -> String? {
         }
     }
 
+    /// A clean close leaves no WAL behind, of `stack.db` nor of `search.db` (the readers attach
+    /// `search.db` read-only, so the indexer's connection must be the last to close it).
+    @Test func aCleanCloseLeavesNoWriteAheadLogs() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try await Store.create(at: directory.path)
+        _ = try await store.registerType(NewType(id: "note", schema: ["type": "object"]), as: store.ownerPrincipal)
+        _ = try await store.createRecord(NewRecord(type: "note", content: ["title": "Tapir"]), as: store.ownerPrincipal)
+        #expect(try await store.queryRecords(RecordQuery(list: RecordListQuery(), text: "tapir"), as: store.ownerPrincipal).results.count == 1)
+        await store.close()
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        #expect(files.filter { $0.hasSuffix("-wal") || $0.hasSuffix("-shm") } == [])
+    }
+
     /// `search.db` holds only derived data: missing, damaged, or another stack's, it is built
     /// afresh at open (which is also how writes made to `stack.db` by another program get indexed).
     @Test func aMissingDamagedOrForeignSearchDatabaseIsRebuiltAtOpen() async throws {
