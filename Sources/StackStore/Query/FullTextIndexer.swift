@@ -2,8 +2,8 @@ import CSQLite
 import Foundation
 
 /// The thread that keeps `search.db` (``FullTextIndex``) caught up with `stack.db`'s change log,
-/// on a connection of its own with `stack.db` attached as `store` (read only, from WAL snapshots:
-/// it never waits for the writer nor makes it wait).
+/// on a connection of its own with `stack.db` attached as `store`, which it only reads, from WAL
+/// snapshots: it never waits for the writer nor makes it wait.
 ///
 /// It wakes every `interval` (50 ms) and indexes what the changes since its last pass touched,
 /// so under a stream of writes each pass takes a few hundred of them in one transaction and one
