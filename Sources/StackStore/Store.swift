@@ -35,7 +35,7 @@ public final class Store: Sendable {
 
     private init(
         directory: String, ownerEntityId: String, configuration: StoreConfiguration, pool: DatabasePool, indexer: FullTextIndexer,
-        blobs: BlobStore, latestSeq: Int64
+        blobs: BlobStore, notifier: ChangeNotifier
     ) {
         self.indexer = indexer
         self.blobs = blobs
@@ -44,7 +44,7 @@ public final class Store: Sendable {
         self.configuration = configuration
         self.pool = pool
         self.types = TypeRegistry()
-        self.notifier = ChangeNotifier(latest: latestSeq)
+        self.notifier = notifier
     }
 
     /// The owner, as a principal (for the command line and for tests).
@@ -162,11 +162,12 @@ public final class Store: Sendable {
                 return (owner, latest, definitions)
             }
             let storePath = pool.path
+            let notifier = ChangeNotifier(latest: latest)
             let started = try await Blocking.run {
                 let db = search.value!
                 search.value = nil
                 do {
-                    return try FullTextIndexer(database: db, storePath: storePath, interval: 0.05)
+                    return try FullTextIndexer(database: db, storePath: storePath, interval: 0.05, latestChange: { notifier.latest })
                 } catch {
                     db.close()
                     throw error
@@ -176,7 +177,7 @@ public final class Store: Sendable {
             let blobs = try await BlobStore.open(dataDirectory: directory)
             let store = Store(
                 directory: directory, ownerEntityId: owner, configuration: configuration, pool: pool, indexer: started, blobs: blobs,
-                latestSeq: latest)
+                notifier: notifier)
             for definition in definitions { try store.types.insert(definition) }
             try await store.cleanUpAttachments()
             return store

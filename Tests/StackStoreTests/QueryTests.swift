@@ -453,6 +453,25 @@ private func invalid(_ s: TestStack, _ body: String) async -> String? {
         }
     }
 
+    /// An idle stack costs the indexer no transaction every 50 ms: it looks at the change log
+    /// only when this store committed something (or every few seconds).
+    @Test func anIdleIndexerMakesNoPasses() async throws {
+        try await withStack { s in
+            try await s.registerType("note")
+            try await Task.sleep(for: .milliseconds(200))
+            let before = s.store.indexer.passCount
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(s.store.indexer.passCount == before)
+            _ = try await s.store.createRecord(NewRecord(type: "note", content: ["title": "Quetzal"]), as: s.owner)
+            var waited = 0
+            while s.store.indexer.passCount == before && waited < 100 {
+                try await Task.sleep(for: .milliseconds(20))
+                waited += 1
+            }
+            #expect(s.store.indexer.passCount > before)
+        }
+    }
+
     /// A clean close leaves no WAL behind, of `stack.db` nor of `search.db` (the readers attach
     /// `search.db` read-only, so the indexer's connection must be the last to close it).
     @Test func aCleanCloseLeavesNoWriteAheadLogs() async throws {

@@ -24,6 +24,9 @@ final class FullTextIndexer: @unchecked Sendable {  // mutable state is guarded 
     /// Passes started so far.
     private var startedPasses = 0
 
+    /// Passes started so far (for tests).
+    var passCount: Int { condition.withLock { startedPasses } }
+
     /// Records (rebuild) or changes handled per transaction.
     static let passLimit = 20_000
 
@@ -51,14 +54,17 @@ final class FullTextIndexer: @unchecked Sendable {  // mutable state is guarded 
 
     /// Attaches `stack.db` to `db`, checks the index follows it (or plans a rebuild), and starts
     /// the thread, which owns `db` from then on. Blocking.
-    init(database db: Database, storePath: String, interval: TimeInterval) throws {
+    /// - Parameter latestChange: the latest change committed through this process's store; while
+    ///   the index holds it, the thread skips its passes (it still makes one every
+    ///   `idlePassInterval`, for changes made by another program).
+    init(database db: Database, storePath: String, interval: TimeInterval, latestChange: @escaping @Sendable () -> Int64) throws {
         try db.execute("ATTACH DATABASE ? AS store", [storePath])
         try FullTextIndex.prepare(db)
         let handover = Handover(db)
         let thread = Thread { [self] in
             let db = handover.value!
             handover.value = nil
-            run(db, interval: interval)
+            run(db, interval: interval, latestChange: latestChange)
             db.close()
             condition.lock()
             stopped = true
@@ -69,17 +75,31 @@ final class FullTextIndexer: @unchecked Sendable {  // mutable state is guarded 
         thread.start()
     }
 
-    private func run(_ db: Database, interval: TimeInterval) {
+    /// How often an idle indexer looks at the change log anyway.
+    static let idlePassInterval: TimeInterval = 5
+
+    private func run(_ db: Database, interval: TimeInterval, latestChange: () -> Int64) {
         var more = true
+        var lastPass = Date.distantPast
         while true {
             condition.lock()
             if !stopping && !urgent && !more { _ = condition.wait(until: Date(timeIntervalSinceNow: interval)) }
+            let asked = urgent
             urgent = false
             let stop = stopping
-            let pass = startedPasses
-            startedPasses += 1
+            let known = indexedThrough
             condition.unlock()
             if stop { return }
+            // Nothing new since the last pass: no transaction at all (an idle stack costs a lock
+            // read every 50 ms). A search that arrives meanwhile sets `urgent` again.
+            if !asked, !more, let known, latestChange() <= known, Date().timeIntervalSince(lastPass) < Self.idlePassInterval {
+                continue
+            }
+            let pass = condition.withLock { () -> Int in
+                defer { startedPasses += 1 }
+                return startedPasses
+            }
+            lastPass = Date()
             let outcome = Result { try FullTextIndex.indexNext(db, limit: Self.passLimit) }
             more = (try? outcome.get().more) ?? false
             let ready = condition.withLock { () -> [(CheckedContinuation<Void, any Error>, (any Error)?)] in
