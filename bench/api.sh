@@ -7,7 +7,8 @@
 # with the owner token, and stops the server. The server is restarted per scenario so that its VmHWM
 # is the peak RSS of that scenario alone. Prints every run and a table of medians.
 # Usage: bench/api.sh [RUNS]
-# env: BENCH_RECORDS, DURATION (default 10s), KEEP=1 keeps the data dirs, STACK_BIN=path skips the build
+# env: BENCH_RECORDS, DURATION (default 10s), KEEP=1 keeps the data dirs, STACK_BIN=path skips the build,
+# SCENARIOS="list-50 search-rare" runs only those (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS="${1:-3}"
@@ -53,9 +54,10 @@ stop_server() {
     kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
 }
 
-SCENARIOS=(get-record list-50 patch get-attachment create upload)
+SCENARIOS=(${SCENARIOS:-get-record list-50 search-rare search-common patch get-attachment create upload})
 declare -A LABEL=([get-record]="GET a record" [create]="POST create" [patch]="PATCH merge patch"
-    [list-50]="GET list of 50" [get-attachment]="GET 1 MiB attachment" [upload]="POST 1 MiB attachment")
+    [list-50]="GET list of 50" [get-attachment]="GET 1 MiB attachment" [upload]="POST 1 MiB attachment"
+    [search-rare]="GET q, 1 match" [search-common]="GET q, all match")
 LOGS=.build/bench/api
 mkdir -p "$LOGS"
 RESULTS="$LOGS/results.txt"
@@ -91,6 +93,8 @@ for run in $(seq "$RUNS"); do
         case "$scenario" in
             get-record) path="/records/r$(printf %05d $((BENCH_RECORDS / 2)))"; script=get ;;
             list-50) path="/records?limit=50"; script=get ;;
+            search-rare) path="/records?q=r$(printf %05d $((BENCH_RECORDS / 3)))"; script=get ;;
+            search-common) path="/records?q=lorem&limit=50"; script=get ;;
             patch) path="/records"; script=patch ;;
             get-attachment) path="/attachments/$FILE_ID"; script=get ;;
             create) path="/records"; script=create ;;
@@ -111,8 +115,9 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo
 echo "Medians of $RUNS run(s), wrk -t2 -c32 -d$DURATION, owner token, durability full, $BENCH_RECORDS records; machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-24s %10s %10s %10s %8s %8s %10s\n' "request" "req/s" "p50 ms" "p99 ms" "non-2xx" "errors" "peak RSS"
-for scenario in "get-record" "create" "patch" "list-50" "get-attachment" "upload"; do
+for scenario in "get-record" "create" "patch" "list-50" "search-rare" "search-common" "get-attachment" "upload"; do
     rows=$(grep "^$scenario " "$RESULTS")
+    [ -n "$rows" ] || continue
     rps=$(echo "$rows" | field rps | median)
     p50=$(echo "$rows" | field p50_us | median)
     p99=$(echo "$rows" | field p99_us | median)

@@ -75,7 +75,11 @@ extension Store {
         if !FullTextQuery.isBlank(query.text) {
             if let match = FullTextQuery.matchExpression(query.text ?? "") {
                 textMatch = match
-                conditions.append(SQLFragment("r.rid IN (SELECT rowid FROM \(FullTextIndex.schemaName).records_fts WHERE records_fts MATCH ?)", [.text(match)]))
+                // `+` keeps SQLite from driving the query by this set (reading every match, then
+                // sorting them): with many matches, walking the sort order and testing each row
+                // against the set finds a page sooner; with few, `source` drives by the matches.
+                conditions.append(
+                    SQLFragment("+r.rid IN (SELECT rowid FROM \(FullTextIndex.schemaName).records_fts WHERE records_fts MATCH ?)", [.text(match)]))
             } else {
                 conditions.append(SQLFragment("0"))
             }
