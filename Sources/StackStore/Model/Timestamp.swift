@@ -43,6 +43,29 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         let day = dayOfYear - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        if (0...9999).contains(year) {
+            // The usual case, `YYYY-MM-DDTHH:MM:SS.mmmZ`: 24 bytes built in place, one append (a
+            // page of 50 records renders 100 of these).
+            let (hour, minute, second) = (secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60)
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { b in
+                func digits(_ at: Int, _ value: Int, _ width: Int) {
+                    var v = value
+                    for i in stride(from: at + width - 1, through: at, by: -1) {
+                        b[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: v % 10)
+                        v /= 10
+                    }
+                }
+                digits(0, year, 4); b[4] = UInt8(ascii: "-")
+                digits(5, month, 2); b[7] = UInt8(ascii: "-")
+                digits(8, day, 2); b[10] = UInt8(ascii: "T")
+                digits(11, hour, 2); b[13] = UInt8(ascii: ":")
+                digits(14, minute, 2); b[16] = UInt8(ascii: ":")
+                digits(17, second, 2); b[19] = UInt8(ascii: ".")
+                digits(20, millis, 3); b[23] = UInt8(ascii: "Z")
+                out.append(contentsOf: UnsafeBufferPointer(b))
+            }
+            return
+        }
         /// `value` (non-negative) in exactly `width` digits, zero-padded.
         func put(_ value: Int, _ width: Int) {
             let start = out.count
@@ -55,7 +78,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
                 i -= 1
             }
         }
-        if (0...9999).contains(year) { put(year, 4) } else { out.append(contentsOf: String(year).utf8) }
+        out.append(contentsOf: String(year).utf8)  // outside 0…9999 (RFC 3339 has 4-digit years)
         out.append(UInt8(ascii: "-"))
         put(month, 2); out.append(UInt8(ascii: "-"))
         put(day, 2); out.append(UInt8(ascii: "T"))
