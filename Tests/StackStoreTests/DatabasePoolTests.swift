@@ -19,6 +19,22 @@ import Testing
         dir.remove()
     }
 
+    /// Starts a write that inserts `name` and then holds the writer thread until `release` is
+    /// signalled; returns once the write is running.
+    func holdWriter(_ pool: DatabasePool, inserting name: String) async throws -> (write: Task<Void, any Error>, release: DispatchSemaphore) {
+        let started = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let write = Task {
+            try await pool.write { db in
+                try db.execute("INSERT INTO t (name) VALUES (?)", [name])
+                started.signal()
+                release.wait()
+            }
+        }
+        try await Blocking.run { started.wait() }
+        return (write, release)
+    }
+
     @Test func opensInWALWithForeignKeysAndCommitsWithoutWaitingForTheDisk() async throws {
         try await withPool { pool in
             let (mode, fk, sync) = try await pool.write { db in
@@ -90,17 +106,8 @@ import Testing
     @Test(.timeLimit(.minutes(1))) func aWriteFailingAfterItsChangesLeavesNothingBehind() async throws {
         struct Refused: Error {}
         try await withPool(.normal) { pool in
-            let started = DispatchSemaphore(value: 0)
-            let release = DispatchSemaphore(value: 0)
             // Hold the writer so that the writes below queue up and form one batch.
-            let holder = Task {
-                try await pool.write { db in
-                    try db.execute("INSERT INTO t (name) VALUES ('first')")
-                    started.signal()
-                    release.wait()
-                }
-            }
-            try await Blocking.run { started.wait() }
+            let (holder, release) = try await holdWriter(pool, inserting: "first")
             let writes: [@Sendable (Database) throws -> Void] = [
                 { db in try db.execute("INSERT INTO t (name) VALUES ('a')") },
                 { _ in throw Refused() },  // fails before changing anything
@@ -170,17 +177,8 @@ import Testing
     @Test(.timeLimit(.minutes(1))) func readsDoNotWaitForAnOpenWrite() async throws {
         try await withPool { pool in
             try await pool.write { db in try db.execute("INSERT INTO t (name) VALUES ('before')") }
-            let started = DispatchSemaphore(value: 0)
-            let release = DispatchSemaphore(value: 0)
             // The write blocks the writer thread (never the cooperative pool) until released.
-            let writer = Task {
-                try await pool.write { db in
-                    try db.execute("INSERT INTO t (name) VALUES ('during')")
-                    started.signal()
-                    release.wait()
-                }
-            }
-            try await Blocking.run { started.wait() }
+            let (writer, release) = try await holdWriter(pool, inserting: "during")
             let names = try await pool.read { db in try db.fetchAll("SELECT name FROM t ORDER BY id") { $0.text(0) } }
             #expect(names == ["before"])  // the uncommitted row is invisible, and the read did not block
             release.signal()

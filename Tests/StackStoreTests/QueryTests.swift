@@ -337,14 +337,16 @@ private func invalid(_ s: TestStack, _ body: String) async -> String? {
         }
     }
 
+    /// The migrations of the releases that kept the full-text index in `stack.db`.
+    private let upToVersion3 = Migrations([
+        .init(version: 1, sql: Schema.version1), .init(version: 2, sql: Schema.version2), .init(version: 3, sql: Schema.version3),
+    ])
+
     /// Schema version 4 drops the index versions 2 and 3 kept in `stack.db`.
     @Test func version4DropsTheIndexKeptInTheStackDatabase() throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
         let db = try Database(path: dir.path + "/v3.db", mode: .create)
-        let upToVersion3 = Migrations([
-            .init(version: 1, sql: Schema.version1), .init(version: 2, sql: Schema.version2), .init(version: 3, sql: Schema.version3),
-        ])
         try upToVersion3.migrate(db)
         let objects = { try db.fetchAll("SELECT name FROM sqlite_schema WHERE name LIKE '%fts%' ORDER BY name") { $0.text(0) } }
         #expect(try objects().contains("fts_pending"))
@@ -357,9 +359,6 @@ private func invalid(_ s: TestStack, _ body: String) async -> String? {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
         let db = try Database(path: dir.path + "/dev4.db", mode: .create)
-        let upToVersion3 = Migrations([
-            .init(version: 1, sql: Schema.version1), .init(version: 2, sql: Schema.version2), .init(version: 3, sql: Schema.version3),
-        ])
         try upToVersion3.migrate(db)
         try db.executeScript(
             """

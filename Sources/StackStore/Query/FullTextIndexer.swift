@@ -11,9 +11,8 @@ import Foundation
 /// (``waitUntilIndexed(through:)``): that wakes the thread at once, and the search sees every
 /// write committed before it began.
 final class FullTextIndexer: @unchecked Sendable {  // mutable state is guarded by `condition`
-    private let condition = NSCondition()
-    private var stopping = false
-    private var stopped = false
+    private var thread: DedicatedThread!
+    private var condition: NSCondition { thread.condition }
     /// A search is waiting: run the next pass now.
     private var urgent = false
     /// The change the index has caught up with; `nil` before the first pass and during a rebuild.
@@ -61,32 +60,26 @@ final class FullTextIndexer: @unchecked Sendable {  // mutable state is guarded 
         try db.execute("ATTACH DATABASE ? AS store", [storePath])
         try FullTextIndex.prepare(db)
         let handover = Handover(db)
-        let thread = Thread { [self] in
+        thread = DedicatedThread(name: "stack.db.search") { [self] thread in
             let db = handover.value!
             handover.value = nil
-            run(db, interval: interval, latestChange: latestChange)
+            run(db, thread: thread, interval: interval, latestChange: latestChange)
             db.close()
-            condition.lock()
-            stopped = true
-            condition.broadcast()
-            condition.unlock()
         }
-        thread.name = "stack.db.search"
-        thread.start()
     }
 
     /// How often an idle indexer looks at the change log anyway.
     static let idlePassInterval: TimeInterval = 5
 
-    private func run(_ db: Database, interval: TimeInterval, latestChange: () -> Int64) {
+    private func run(_ db: Database, thread: DedicatedThread, interval: TimeInterval, latestChange: () -> Int64) {
+        let condition = thread.condition
         var more = true
         var lastPass = Date.distantPast
         while true {
             condition.lock()
-            if !stopping && !urgent && !more { _ = condition.wait(until: Date(timeIntervalSinceNow: interval)) }
+            let stop = urgent || more ? thread.isStopping : thread.waitUnlessStopping(until: Date(timeIntervalSinceNow: interval))
             let asked = urgent
             urgent = false
-            let stop = stopping
             let known = indexedThrough
             condition.unlock()
             if stop { return }
@@ -131,7 +124,7 @@ final class FullTextIndexer: @unchecked Sendable {  // mutable state is guarded 
     func waitUntilIndexed(through seq: Int64) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let immediate: Result<Void, any Error>? = condition.withLock {
-                if stopping { return .failure(StoreError.unavailable) }
+                if thread.isStopping { return .failure(StoreError.unavailable) }
                 if let indexedThrough, indexedThrough >= seq { return .success(()) }
                 waiters.append((seq, startedPasses, continuation))
                 urgent = true
@@ -145,16 +138,12 @@ final class FullTextIndexer: @unchecked Sendable {  // mutable state is guarded 
     /// Stops the thread and waits for it to end; searches still waiting fail. Blocking: call it
     /// off the cooperative pool.
     func stop() {
-        let abandoned = condition.withLock { () -> [CheckedContinuation<Void, any Error>] in
-            stopping = true
-            condition.broadcast()
-            defer { waiters.removeAll() }
-            return waiters.map(\.continuation)
+        var abandoned: [CheckedContinuation<Void, any Error>] = []
+        thread.stop {
+            abandoned = waiters.map(\.continuation)
+            waiters.removeAll()
         }
         for continuation in abandoned { continuation.resume(throwing: StoreError.unavailable) }
-        condition.lock()
-        while !stopped { condition.wait() }
-        condition.unlock()
     }
 }
 

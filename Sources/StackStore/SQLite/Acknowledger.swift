@@ -21,7 +21,7 @@ import Foundation
 ///
 /// With `normal`, batches are acknowledged at once, off the writer thread (resuming a waiter
 /// costs microseconds the writer is better without).
-final class Acknowledger: @unchecked Sendable {  // `pending` and `stopped` are guarded by `condition`
+final class Acknowledger: @unchecked Sendable {  // `pending` is guarded by `thread.condition`; `wal` is the thread's own
     /// The waiters of one batch and their outcome.
     struct Batch {
         var succeeded: [WriteJob]
@@ -32,46 +32,37 @@ final class Acknowledger: @unchecked Sendable {  // `pending` and `stopped` are 
     private static let ioErrorFsync: Int32 = SQLITE_IOERR | (4 << 8)
 
     private let walPath: String?
-    private let condition = NSCondition()
+    private var thread: DedicatedThread!
     private var pending: [Batch] = []
-    private var stopping = false
-    private var stopped = false
     /// The WAL file's descriptor and inode, opened at the first flush (SQLite creates the file).
     private var wal: (fd: Int32, inode: UInt64)?
 
     /// - Parameter walPath: the WAL file to flush before acknowledging, or `nil` to acknowledge at once.
     init(walPath: String?) {
         self.walPath = walPath
-        let thread = Thread { [self] in run() }
-        thread.name = "stack.db.acknowledger"
-        thread.start()
+        thread = DedicatedThread(name: "stack.db.acknowledger") { [self] thread in run(thread) }
     }
 
     /// Hands over a committed batch (from the writer thread). Never blocks for long.
     func acknowledge(_ batch: Batch) {
         guard !batch.succeeded.isEmpty || !batch.failed.isEmpty else { return }
-        condition.lock()
-        pending.append(batch)
-        condition.signal()
-        condition.unlock()
+        thread.condition.withLock {
+            pending.append(batch)
+            thread.condition.signal()
+        }
     }
 
     /// Acknowledges what is pending, then ends the thread and waits for it. Blocking.
-    func stop() {
-        condition.lock()
-        stopping = true
-        condition.broadcast()
-        while !stopped { condition.wait() }
-        condition.unlock()
-    }
+    func stop() { thread.stop() }
 
-    private func run() {
+    private func run(_ thread: DedicatedThread) {
+        let condition = thread.condition
         while true {
             condition.lock()
-            while pending.isEmpty && !stopping { condition.wait() }
+            while pending.isEmpty && !thread.isStopping { condition.wait() }
             let batches = pending
             pending.removeAll(keepingCapacity: true)
-            let stop = stopping && batches.isEmpty
+            let stop = thread.isStopping && batches.isEmpty
             condition.unlock()
             if stop { break }
             // The batches were committed before this flush starts, so it covers them.
@@ -82,10 +73,6 @@ final class Acknowledger: @unchecked Sendable {  // `pending` and `stopped` are 
             }
         }
         if let wal { close(wal.fd) }
-        condition.lock()
-        stopped = true
-        condition.broadcast()
-        condition.unlock()
     }
 
     /// Flushes the WAL file to disk; the error that made it fail, if any. A failed flush fails

@@ -6,40 +6,21 @@ import Foundation
 /// The writer's automatic checkpoint stays on with a high threshold as a backstop; this thread
 /// runs `PRAGMA wal_checkpoint(PASSIVE)` every `interval`, which never blocks the writer or
 /// the readers (a passive checkpoint copies only frames no reader still needs).
-final class Checkpointer: @unchecked Sendable {  // `stopping` is guarded by `condition`
-    private let condition = NSCondition()
-    private var stopping = false
-    private var stopped = false
+final class Checkpointer: Sendable {
+    private let thread: DedicatedThread
 
     /// Starts the thread; `db` is handed to it and used only there.
     init(database: Handover<Database>, interval: TimeInterval) {
-        let thread = Thread { [self] in
+        thread = DedicatedThread(name: "stack.db.checkpointer") { thread in
             let db = database.value!
             database.value = nil
-            while true {
-                condition.lock()
-                if !stopping { _ = condition.wait(until: Date(timeIntervalSinceNow: interval)) }
-                let stop = stopping
-                condition.unlock()
-                if stop { break }
+            while !thread.condition.withLock({ thread.waitUnlessStopping(until: Date(timeIntervalSinceNow: interval)) }) {
                 _ = try? db.fetchOne("PRAGMA wal_checkpoint(PASSIVE)") { $0.int(0) }
             }
             db.close()
-            condition.lock()
-            stopped = true
-            condition.broadcast()
-            condition.unlock()
         }
-        thread.name = "stack.db.checkpointer"
-        thread.start()
     }
 
     /// Stops the thread and waits for it to end. Blocking: call it off the cooperative pool.
-    func stop() {
-        condition.lock()
-        stopping = true
-        condition.broadcast()
-        while !stopped { condition.wait() }
-        condition.unlock()
-    }
+    func stop() { thread.stop() }
 }

@@ -1,0 +1,44 @@
+import Foundation
+
+/// A thread of the store's own (acknowledger, checkpointer, full-text indexer) and the handshake
+/// that ends it: ``stop(_:)`` asks it to end and waits until its body has returned.
+///
+/// `condition` also guards the owner's own state shared with the thread; the body reads
+/// ``isStopping`` with it held, and waits on it for work or for its next interval.
+final class DedicatedThread: @unchecked Sendable {  // `isStopping` and `ended` are guarded by `condition`
+    let condition = NSCondition()
+    /// Set by ``stop(_:)``; read with `condition` held.
+    private(set) var isStopping = false
+    private var ended = false
+
+    /// Starts a thread named `name` running `body`.
+    init(name: String, _ body: @escaping @Sendable (DedicatedThread) -> Void) {
+        let thread = Thread { [self] in
+            body(self)
+            condition.withLock {
+                ended = true
+                condition.broadcast()
+            }
+        }
+        thread.name = name
+        thread.start()
+    }
+
+    /// Waits, with `condition` held, until `deadline` or a signal; returns `isStopping`.
+    func waitUnlessStopping(until deadline: Date) -> Bool {
+        if !isStopping { _ = condition.wait(until: deadline) }
+        return isStopping
+    }
+
+    /// Asks the thread to end and waits until its body has returned. `whileLocked` runs with
+    /// `condition` held, right after ``isStopping`` is set. Blocking: call it off the cooperative
+    /// pool.
+    func stop(_ whileLocked: () -> Void = {}) {
+        condition.lock()
+        defer { condition.unlock() }
+        isStopping = true
+        whileLocked()
+        condition.broadcast()
+        while !ended { condition.wait() }
+    }
+}
