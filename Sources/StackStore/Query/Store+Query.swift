@@ -22,8 +22,8 @@ extension Store {
                 let (rid, record) = try RecordRows.decode(row)
                 return (rid, record, (0..<keyCount).map { row.value(Int32(10 + $0)) })
             }
-            let source = try compiled.source(db)
             guard let rids = readableRids else {
+                let source = try compiled.source(db)
                 return try db.fetchAll(
                     "\(select.sql) \(source.sql) WHERE \(whereClause.sql) \(tail)",
                     select.arguments + source.arguments + whereClause.arguments + [limitArgument], decode)
@@ -36,6 +36,7 @@ extension Store {
                     "\(select.sql) (\(rids.sql)) s CROSS JOIN records r ON r.rid = s.rid WHERE \(whereClause.sql) \(tail)",
                     select.arguments + rids.arguments + whereClause.arguments + [limitArgument], decode)
             }
+            let source = try compiled.source(db)
             return try db.fetchAll(
                 "\(select.sql) \(source.sql) WHERE \(whereClause.sql) AND r.rid IN (\(rids.sql)) \(tail)",
                 select.arguments + source.arguments + whereClause.arguments + rids.arguments + [limitArgument], decode)

@@ -162,19 +162,13 @@ package final class DatabasePool: Sendable {
     }
 
     private func startReader(_ index: Int) async throws {
-        let path = self.path
-        let timeout = configuration.busyTimeoutMilliseconds
         let queue = readerQueue
         readerThreads.withLock { $0.running += 1 }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let thread = Thread { [self] in
                 let db: Database
                 do {
-                    db = try Database(path: path, mode: .readOnly, busyTimeoutMilliseconds: timeout)
-                    try DatabasePool.tune(db, cacheKiB: 16384)
-                    for (schema, file) in configuration.readerAttachments {
-                        try db.execute("ATTACH DATABASE ? AS \(schema)", [file])
-                    }
+                    db = try self.openReadConnection(cacheKiB: 16384)
                 } catch {
                     self.readerThreads.withLock { $0.running -= 1 }
                     continuation.resume(throwing: error)
@@ -277,17 +271,23 @@ package final class DatabasePool: Sendable {
         }
     }
 
+    /// A read-only connection with the readers' page cache, memory map and attachments.
+    private func openReadConnection(cacheKiB: Int) throws -> Database {
+        let db = try Database(path: path, mode: .readOnly, busyTimeoutMilliseconds: configuration.busyTimeoutMilliseconds)
+        try DatabasePool.tune(db, cacheKiB: cacheKiB)
+        for (schema, file) in configuration.readerAttachments {
+            try db.execute("ATTACH DATABASE ? AS \(schema)", [file])
+        }
+        return db
+    }
+
     /// Gives the calling thread a read-only connection of its own (with the readers'
     /// attachments): from then on the `short` reads made on this thread run inline on it, without
     /// the two hops to a reader thread and back. For the application's own long-lived threads
     /// that serve many point reads and never block for long (an HTTP event loop); never for a
     /// thread of Swift's cooperative pool. The pool closes the connection when it closes.
     package func bindReadConnectionToCurrentThread() throws {
-        let db = try Database(path: path, mode: .readOnly, busyTimeoutMilliseconds: configuration.busyTimeoutMilliseconds)
-        try DatabasePool.tune(db, cacheKiB: 4096)
-        for (schema, file) in configuration.readerAttachments {
-            try db.execute("ATTACH DATABASE ? AS \(schema)", [file])
-        }
+        let db = try openReadConnection(cacheKiB: 4096)
         let context = ReaderThreadContext(pool: self, database: db, isBound: true)
         let accepted = boundReaders.withLock { state -> Bool in
             guard !state.closed else { return false }
