@@ -83,8 +83,9 @@ public final class Server: Sendable {
             l.runningLoops = loops.count
         }
         let onStart = configuration.onEventLoopStart
-        for loop in loops {
+        for (index, loop) in loops.enumerated() {
             startThread { [self] in
+                nameCurrentThread("stack.http.\(index)")
                 onStart?()
                 loop.run()
                 self.loopExited()

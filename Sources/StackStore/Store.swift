@@ -92,9 +92,7 @@ public final class Store: Sendable {
                 }
                 try db.execute("INSERT INTO meta (key, value) VALUES ('owner_entity_id', ?)", [ownerId])
                 for definition in builtIns { try TypeRegistry.insertRow(definition, db: db) }
-                let text = ownerContent.serializedString()
-                let rid = try RecordRows.insert(owner, contentText: text, db: db)
-                try RecordRows.insertVersion(rid: rid, version: 1, contentText: text, at: now, by: ownerId, operation: .create, db: db)
+                let rid = try RecordRows.insert(owner, contentText: ownerContent.serializedString(), db: db)
                 _ = try RecordRows.appendChange(rid: rid, record: owner, operation: .create, at: now, db: db)
             }
         } catch {

@@ -182,6 +182,8 @@ import Testing
         try await withStack { s in
             try await s.registerType()
             let a = try await s.store.createRecord(NewRecord(type: "note", content: [:]), as: s.owner)
+            _ = try await s.store.patchRecord(a.id, patch: ["t": "two"], as: s.owner)  // version 1 kept in `versions`
+            let rid = try await s.store.read { db in try db.fetchOne("SELECT rid FROM records WHERE id = ?", [a.id]) { $0.int64(0) } }
             let b = try await s.store.createRecord(NewRecord(type: "note", content: [:]), as: s.owner)
             let e = try await s.entity("E")
             _ = try await s.store.setPermissions([.entity(id: e.entityId, read: true, write: false)], of: a.id, as: s.owner)
@@ -196,7 +198,7 @@ import Testing
             #expect(links.results.isEmpty)
             let counts = try await s.store.read { db in
                 [
-                    try db.fetchOne("SELECT count(*) FROM versions v JOIN records r ON r.rid = v.rid WHERE r.id = ?", [a.id]) { $0.int(0) },
+                    try db.fetchOne("SELECT count(*) FROM versions WHERE rid = ?", [rid]) { $0.int(0) },
                     try db.fetchOne("SELECT count(*) FROM grants") { $0.int(0) },
                     try db.fetchOne("SELECT count(*) FROM associations") { $0.int(0) },
                 ]

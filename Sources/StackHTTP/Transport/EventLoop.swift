@@ -149,6 +149,21 @@ extension EventLoop: TaskExecutor {
     }
 }
 
+/// Names the calling thread as `top -H`, `perf` and debuggers show it (at most 15 bytes on Linux,
+/// where longer names are refused: `name` is cut to fit).
+func nameCurrentThread(_ name: String) {
+    let bytes = Array(name.utf8.prefix(15)).map { CChar(bitPattern: $0) } + [0]
+    #if canImport(Glibc)
+    // Glibc declares `pthread_setname_np` only under _GNU_SOURCE, which Swift's Glibc module
+    // does not define: look it up by name.
+    typealias SetName = @convention(c) (pthread_t, UnsafePointer<CChar>) -> Int32
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pthread_setname_np") else { return }
+    _ = unsafeBitCast(symbol, to: SetName.self)(pthread_self(), bytes)
+    #else
+    _ = pthread_setname_np(bytes)
+    #endif
+}
+
 /// Starts a detached POSIX thread running `body`.
 func startThread(_ body: @escaping @Sendable () -> Void) {
     final class Box {

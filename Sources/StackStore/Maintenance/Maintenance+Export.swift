@@ -127,7 +127,7 @@ extension Maintenance {
             try db.forEachRow("SELECT \(RecordRows.columns) FROM records r ORDER BY r.rid") { row in
                 let (rid, record) = try RecordRows.decode(row)
                 let versions = try db.fetchAll(
-                    "SELECT version, content, created_at, created_by, operation FROM versions WHERE rid = ? ORDER BY version", [rid]
+                    "SELECT version, content, created_at, created_by, operation FROM record_versions WHERE rid = ? ORDER BY version", [rid]
                 ) { version -> JSON in
                     [
                         "version": .int(version.int64(0)), "content": try JSON(parsing: version.bytes(1)),

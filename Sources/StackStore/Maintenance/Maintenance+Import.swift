@@ -228,20 +228,12 @@ private struct Importer {
             updatedAt: Timestamp(milliseconds: try Maintenance.time(line, "updatedAt", line: n)),
             createdBy: try Maintenance.string(line, "createdBy", line: n), deletedAt: deletedAt.map(Timestamp.init(milliseconds:)),
             permissions: grants)
-        try db.execute(
-            """
-            INSERT INTO records (id, type, content, version, created_at, updated_at, created_by, deleted_at, is_public, permissions)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            [
-                record.id, record.type, content.serializedString(), record.version, record.createdAt.milliseconds,
-                record.updatedAt.milliseconds, record.createdBy, deletedAt, grants.contains(.public),
-                Grant.json(grants).serializedString(),
-            ])
-        let rid = db.lastInsertRowID
-        try RecordRows.writeGrants(rid: rid, grants: grants, replacing: false, db: db)
-        try RecordRows.syncGroupMembers(rid: rid, record: record, ownerEntityId: owner, db: db)
-        try RecordRows.recordFileReferences(rid: rid, content: content, db: db)
+        // The current version is the `records` row itself; the earlier ones go to `versions`.
+        struct Version {
+            var number: Int, content: JSON, at: Timestamp, by: String, operation: VersionOperation
+        }
+        var earlier: [Version] = []
+        var current: Version?
         for version in versions {
             guard let versionContent = version["content"] else {
                 throw MaintenanceError.invalidExport(line: n, "a version needs \"content\"")
@@ -250,13 +242,37 @@ private struct Importer {
             guard let operation = VersionOperation(rawValue: operationName) else {
                 throw MaintenanceError.invalidExport(line: n, "unknown version operation \"\(operationName)\"")
             }
-            try RecordRows.insertVersion(
-                rid: rid, version: Int(try Maintenance.int(version, "version", line: n)), contentText: versionContent.serializedString(),
+            let entry = Version(
+                number: Int(try Maintenance.int(version, "version", line: n)), content: versionContent,
                 at: Timestamp(milliseconds: try Maintenance.time(version, "createdAt", line: n)),
-                by: try Maintenance.string(version, "createdBy", line: n), operation: operation, db: db)
-            try RecordRows.recordFileReferences(rid: rid, content: versionContent, db: db)
-            summary.versions += 1
+                by: try Maintenance.string(version, "createdBy", line: n), operation: operation)
+            if entry.number == record.version {
+                guard entry.content == content else {
+                    throw MaintenanceError.invalidExport(line: n, "version \(entry.number) is the current one but its content differs")
+                }
+                current = entry
+            } else if entry.number > record.version {
+                throw MaintenanceError.invalidExport(line: n, "version \(entry.number) comes after the current version \(record.version)")
+            } else {
+                earlier.append(entry)
+            }
         }
+        guard let current else {
+            throw MaintenanceError.invalidExport(line: n, "the versions must include the current version \(record.version)")
+        }
+        let rid = try RecordRows.insert(
+            record, contentText: content.serializedString(), versionAt: current.at, versionBy: current.by, operation: current.operation,
+            db: db)
+        try RecordRows.writeGrants(rid: rid, grants: grants, replacing: false, db: db)
+        try RecordRows.syncGroupMembers(rid: rid, record: record, ownerEntityId: owner, db: db)
+        try RecordRows.recordFileReferences(rid: rid, content: content, db: db)
+        for version in earlier {
+            try RecordRows.insertEarlierVersion(
+                rid: rid, version: version.number, contentText: version.content.serializedString(), at: version.at, by: version.by,
+                operation: version.operation, db: db)
+            try RecordRows.recordFileReferences(rid: rid, content: version.content, db: db)
+        }
+        summary.versions += versions.count
         summary.records += 1
     }
 

@@ -1,8 +1,8 @@
 import StackJSON
 
-/// The SQL of one record's rows: the current state in `records`, its snapshots in `versions`, its
-/// grants, group memberships, file references and change events. Runs on a connection inside
-/// the caller's transaction.
+/// The SQL of one record's rows: the current state (which is also the current version) in
+/// `records`, its earlier versions in `versions`, its grants, group memberships, file references
+/// and change events. Runs on a connection inside the caller's transaction.
 enum RecordRows {
     static let columns =
         "r.rid, r.id, r.type, r.content, r.version, r.created_at, r.updated_at, r.created_by, r.deleted_at, r.permissions"
@@ -30,21 +30,56 @@ enum RecordRows {
         try db.fetchOne("SELECT \(columns) FROM records r WHERE r.id = ?", [id]) { try decode($0) }
     }
 
-    static func insert(_ record: Record, contentText: String, db: Database) throws -> Int64 {
+    /// Inserts the record's row: its current state, which is also its current version (made at
+    /// `versionAt` by `versionBy` through `operation`; for a new record, its creation).
+    static func insert(
+        _ record: Record, contentText: String, versionAt: Timestamp, versionBy: String, operation: VersionOperation,
+        db: Database
+    ) throws -> Int64 {
         let grants = record.permissions ?? []
         try db.execute(
             """
-            INSERT INTO records (id, type, content, version, created_at, updated_at, created_by, deleted_at, is_public, permissions)
-            VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)
+            INSERT INTO records (id, type, content, version, created_at, updated_at, created_by, deleted_at, is_public, permissions,
+                version_at, version_by, version_op)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 record.id, record.type, contentText, record.version, record.createdAt.milliseconds, record.updatedAt.milliseconds,
-                record.createdBy, grants.contains(.public), Grant.json(grants).serializedString(),
+                record.createdBy, record.deletedAt?.milliseconds, grants.contains(.public), Grant.json(grants).serializedString(),
+                versionAt.milliseconds, versionBy, operation.rawValue,
             ])
         return db.lastInsertRowID
     }
 
-    static func insertVersion(
+    /// Inserts a new record's row as its version 1, made at its creation by its creator.
+    static func insert(_ record: Record, contentText: String, db: Database) throws -> Int64 {
+        try insert(record, contentText: contentText, versionAt: record.createdAt, versionBy: record.createdBy, operation: .create, db: db)
+    }
+
+    /// Makes `record` (content, version, `updatedAt`, undeleted when `undelete`) the current
+    /// version of row `rid`, written at `record.updatedAt` by `by` through `operation`. The version
+    /// it replaces is first kept in `versions` (the current version lives in `records` only).
+    static func writeNewVersion(
+        rid: Int64, record: Record, contentText: String, by: String, operation: VersionOperation, undelete: Bool = false,
+        db: Database
+    ) throws {
+        try db.execute(
+            """
+            INSERT INTO versions (rid, version, content, created_at, created_by, operation)
+            SELECT rid, version, content, version_at, version_by, version_op FROM records WHERE rid = ?
+            """, [rid])
+        try db.execute(
+            """
+            UPDATE records SET content = ?, version = ?, updated_at = ?, version_at = ?, version_by = ?, version_op = ?
+            """ + (undelete ? ", deleted_at = NULL" : "") + " WHERE rid = ?",
+            [
+                contentText, record.version, record.updatedAt.milliseconds, record.updatedAt.milliseconds, by, operation.rawValue,
+                rid,
+            ])
+    }
+
+    /// An earlier version, kept by the import (which writes the current one into `records`).
+    static func insertEarlierVersion(
         rid: Int64, version: Int, contentText: String, at: Timestamp, by: String, operation: VersionOperation, db: Database
     ) throws {
         try db.execute(

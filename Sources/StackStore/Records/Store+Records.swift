@@ -84,8 +84,6 @@ extension Store {
             throw StoreError.conflict("a record with id \"\(record.id)\" exists")
         }
         let rid = try RecordRows.insert(record, contentText: contentText, db: db)
-        try RecordRows.insertVersion(
-            rid: rid, version: 1, contentText: contentText, at: record.createdAt, by: record.createdBy, operation: .create, db: db)
         if let grants = record.permissions, !grants.isEmpty {
             try RecordRows.writeGrants(rid: rid, grants: grants, replacing: false, db: db)
         }
@@ -138,13 +136,8 @@ extension Store {
             updated.content = merged
             updated.version += 1
             updated.updatedAt = max(now, current.updatedAt)
-            let text = merged.serializedString()
-            try db.execute(
-                "UPDATE records SET content = ?, version = ?, updated_at = ? WHERE rid = ?",
-                [text, updated.version, updated.updatedAt.milliseconds, rid])
-            try RecordRows.insertVersion(
-                rid: rid, version: updated.version, contentText: text, at: updated.updatedAt, by: principal.entityId,
-                operation: .update, db: db)
+            try RecordRows.writeNewVersion(
+                rid: rid, record: updated, contentText: merged.serializedString(), by: principal.entityId, operation: .update, db: db)
             try RecordRows.syncGroupMembers(rid: rid, record: updated, ownerEntityId: owner, db: db)
             try RecordRows.recordFileReferences(rid: rid, content: merged, db: db)
             let seq = try RecordRows.appendChange(rid: rid, record: updated, operation: .update, at: updated.updatedAt, db: db)
@@ -188,7 +181,7 @@ extension Store {
                 id: id, principal: principal, ifMatch: ifMatch, allowDeletedForCreator: true, db: db)
             guard
                 let text = try db.fetchOne(
-                    "SELECT content FROM versions WHERE rid = ? AND version = ?", [rid, version], { $0.text(0) })
+                    "SELECT content FROM record_versions WHERE rid = ? AND version = ?", [rid, version], { $0.text(0) })
             else { throw StoreError.notFound("version \(version) of record \(id)") }
             let now = max(Timestamp.now(), current.updatedAt)
             var restored = current
@@ -196,11 +189,8 @@ extension Store {
             restored.version += 1
             restored.updatedAt = now
             restored.deletedAt = nil
-            try db.execute(
-                "UPDATE records SET content = ?, version = ?, updated_at = ?, deleted_at = NULL WHERE rid = ?",
-                [text, restored.version, now.milliseconds, rid])
-            try RecordRows.insertVersion(
-                rid: rid, version: restored.version, contentText: text, at: now, by: principal.entityId, operation: .restore, db: db)
+            try RecordRows.writeNewVersion(
+                rid: rid, record: restored, contentText: text, by: principal.entityId, operation: .restore, undelete: true, db: db)
             try RecordRows.syncGroupMembers(rid: rid, record: restored, ownerEntityId: owner, db: db)
             let seq = try RecordRows.appendChange(rid: rid, record: restored, operation: .restore, at: now, db: db)
             return (restored, seq)

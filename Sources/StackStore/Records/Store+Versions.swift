@@ -26,7 +26,7 @@ extension Store {
                     [id] + readable.arguments, { $0.int64(0) })
             else { return nil }
             return try db.fetchAll(
-                "SELECT version, created_at, created_by, operation FROM versions WHERE rid = ? AND version < ? ORDER BY version DESC LIMIT ?",
+                "SELECT version, created_at, created_by, operation FROM record_versions WHERE rid = ? AND version < ? ORDER BY version DESC LIMIT ?",
                 [rid, start, limit + 1]
             ) { row in
                 VersionSummary(
@@ -54,7 +54,7 @@ extension Store {
             try db.fetchOne(
                 """
                 SELECT r.id, r.type, v.version, v.content, v.created_at, v.created_by, v.operation
-                FROM records r JOIN versions v ON v.rid = r.rid AND v.version = ?
+                FROM records r JOIN record_versions v ON v.rid = r.rid AND v.version = ?
                 WHERE r.id = ? AND \(readable.sql)
                 """ + (showDeleted ? "" : " AND r.deleted_at IS NULL"),
                 [number, id] + readable.arguments

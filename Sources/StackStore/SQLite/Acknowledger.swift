@@ -40,7 +40,7 @@ final class Acknowledger: @unchecked Sendable {  // `pending` is guarded by `thr
     /// - Parameter walPath: the WAL file to flush before acknowledging, or `nil` to acknowledge at once.
     init(walPath: String?) {
         self.walPath = walPath
-        thread = DedicatedThread(name: "stack.db.acknowledger") { [self] thread in run(thread) }
+        thread = DedicatedThread(name: "stack.db.ack") { [self] thread in run(thread) }
     }
 
     /// Hands over a committed batch (from the writer thread). Never blocks for long.

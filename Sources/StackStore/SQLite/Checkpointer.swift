@@ -11,7 +11,7 @@ final class Checkpointer: Sendable {
 
     /// Starts the thread; `db` is handed to it and used only there.
     init(database: Handover<Database>, interval: TimeInterval) {
-        thread = DedicatedThread(name: "stack.db.checkpointer") { thread in
+        thread = DedicatedThread(name: "stack.db.ckpt") { thread in
             let db = database.value!
             database.value = nil
             while !thread.condition.withLock({ thread.waitUnlessStopping(until: Date(timeIntervalSinceNow: interval)) }) {

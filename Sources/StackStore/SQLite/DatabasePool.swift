@@ -36,7 +36,7 @@ package final class DatabasePool: Sendable {
     ) async throws -> DatabasePool {
         let pool = DatabasePool(path: path, configuration: configuration)
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let thread = Thread { [pool] in
+            startNamedThread("stack.db.writer") { [pool] in
                 let db: Database
                 do {
                     db = try Database(path: path, mode: .create, busyTimeoutMilliseconds: configuration.busyTimeoutMilliseconds)
@@ -48,8 +48,6 @@ package final class DatabasePool: Sendable {
                 continuation.resume()
                 pool.runWriter(db)
             }
-            thread.name = "stack.db.writer"
-            thread.start()
         }
         for index in 0..<max(1, configuration.readerCount) {
             do {
@@ -165,7 +163,7 @@ package final class DatabasePool: Sendable {
         let queue = readerQueue
         readerThreads.withLock { $0.running += 1 }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let thread = Thread { [self] in
+            startNamedThread("stack.db.rd.\(index)") { [self] in
                 let db: Database
                 do {
                     db = try self.openReadConnection(cacheKiB: 16384)
@@ -197,8 +195,6 @@ package final class DatabasePool: Sendable {
                 }
                 waiter?.resume()
             }
-            thread.name = "stack.db.reader.\(index)"
-            thread.start()
         }
     }
 

@@ -13,15 +13,13 @@ final class DedicatedThread: @unchecked Sendable {  // `isStopping` and `ended` 
 
     /// Starts a thread named `name` running `body`.
     init(name: String, _ body: @escaping @Sendable (DedicatedThread) -> Void) {
-        let thread = Thread { [self] in
+        startNamedThread(name) { [self] in
             body(self)
             condition.withLock {
                 ended = true
                 condition.broadcast()
             }
         }
-        thread.name = name
-        thread.start()
     }
 
     /// Waits, with `condition` held, until `deadline` or a signal; returns `isStopping`.
@@ -41,4 +39,16 @@ final class DedicatedThread: @unchecked Sendable {  // `isStopping` and `ended` 
         condition.broadcast()
         while !ended { condition.wait() }
     }
+}
+
+/// Starts a Foundation thread named `name` running `body`. The name is set from inside the thread:
+/// on Linux, Foundation drops a name given before `start()`, and the kernel keeps at most 15
+/// bytes (`pthread_setname_np` refuses longer names), so longer names are cut to 15
+/// (the store's own fit).
+func startNamedThread(_ name: String, _ body: @escaping @Sendable () -> Void) {
+    let thread = Thread {
+        Thread.current.name = String(decoding: name.utf8.prefix(15), as: UTF8.self)
+        body()
+    }
+    thread.start()
 }

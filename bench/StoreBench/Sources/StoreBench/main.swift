@@ -71,7 +71,9 @@ func threadCPUTimes() -> [String: Double] {
         else { continue }
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { continue }
-        times[task] = (user + system) / ticks
+        let name = (try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
+        times[task + " " + name] = (user + system) / ticks
     }
     return times
 }
@@ -108,7 +110,15 @@ func measure(
     let cpuAfter = threadCPUTimes()
     let used = cpuAfter.map { ($0.value - (cpuBefore[$0.key] ?? 0)) }
     let perOp = { (seconds: Double) in String(format: "%.1f", seconds * 1e6 / Double(max(total, 1))) }
-    lastCPUReport = "CPU per op: process \(perOp(used.reduce(0, +))) µs, busiest thread \(perOp(used.max() ?? 0)) µs"
+    // Threads grouped by name (the cooperative pool's threads share one), busiest first.
+    var byName: [String: Double] = [:]
+    for (key, value) in cpuAfter {
+        let name = String(key.split(separator: " ", maxSplits: 1).last ?? "?")
+        byName[name, default: 0] += value - (cpuBefore[key] ?? 0)
+    }
+    let threads = byName.filter { $0.value * 1e6 / Double(max(total, 1)) >= 0.5 }.sorted { $0.value > $1.value }
+        .map { "\($0.key) \(perOp($0.value))" }.joined(separator: ", ")
+    lastCPUReport = "CPU per op: process \(perOp(used.reduce(0, +))) µs, busiest thread \(perOp(used.max() ?? 0)) µs; by thread µs: \(threads)"
     return Double(total) / elapsed
 }
 
