@@ -1,9 +1,28 @@
-import Testing
+import Foundation
 import StackHTTP
+import Synchronization
+import Testing
 
 /// `runsHandlersOnEventLoops`: handlers run as tasks preferring their connection's loop thread;
 /// everything a client sees is the same as with Swift's global pool.
 @Suite struct ServerLoopExecutorTests {
+    #if os(Linux)
+    /// Each event loop thread is named `stack.http.N` (as `top -H` and `perf` show it) and runs
+    /// `onEventLoopStart` before serving.
+    @Test func loopThreadsAreNamedAndRunTheStartHook() async throws {
+        let names = Mutex<[String]>([])
+        try await withServer(
+            configure: { configuration in
+                configuration.onEventLoopStart = {
+                    let name = (try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? "?"
+                    names.withLock { $0.append(name.trimmingCharacters(in: .whitespacesAndNewlines)) }
+                }
+            }, router: makeTestRouter()
+        ) { _ in }
+        #expect(names.withLock { $0.sorted() } == ["stack.http.0", "stack.http.1"])
+    }
+    #endif
+
     @Test func requests_bodies_streams_andPipelining_workWithHandlersOnTheLoops() async throws {
         var router = makeTestRouter()
         router.on("/stream", method: .GET) { _, _ in

@@ -35,6 +35,22 @@ import Testing
         return (write, release)
     }
 
+    #if os(Linux)
+    /// The store's threads carry their names (as `top -H`, `perf` and debuggers show them).
+    @Test func theStoresThreadsAreNamed() async throws {
+        try await withStack { _ in
+            var names: Set<String> = []
+            for task in try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task") {
+                if let name = try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8) {
+                    names.insert(name.trimmingCharacters(in: .whitespacesAndNewlines))
+                }
+            }
+            let expected: Set = ["stack.db.writer", "stack.db.ack", "stack.db.ckpt", "stack.db.search", "stack.db.rd.0", "stack.db.rd.1"]
+            #expect(expected.isSubset(of: names), "missing: \(expected.subtracting(names).sorted())")
+        }
+    }
+    #endif
+
     @Test func opensInWALWithForeignKeysAndCommitsWithoutWaitingForTheDisk() async throws {
         try await withPool { pool in
             let (mode, fk, sync) = try await pool.write { db in
