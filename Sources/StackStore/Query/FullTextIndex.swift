@@ -83,60 +83,90 @@ enum FullTextIndex {
             """, [seq, seq, through])
     }
 
-    /// One step, in a transaction of its own: a chunk of the rebuild (`limit` records), or the
-    /// records re-written or erased by the next `limit` changes.
+    /// One step: a chunk of the rebuild (`limit` records), or the records re-written or erased by
+    /// the next `limit` changes. In two transactions:
+    ///
+    /// 1. A short read of `stack.db` (`store`): which records to index, and the text of each now
+    ///    (NULL when it is gone), into `temp.fts_batch`. It ends before the costly part, so the
+    ///    indexer holds a snapshot of `stack.db` only briefly (a passive checkpoint copies no
+    ///    frame that a reader's snapshot may still need).
+    /// 2. `search.db` alone: the index forgets and learns the texts that changed (a patch that
+    ///    changes no string value costs nothing here) and notes how far it got. Should the
+    ///    process stop between the two, the next pass does the step again.
     static func indexNext(_ db: Database, limit: Int) throws -> Progress {
-        // DEFERRED: `store` is only read, so only `search.db` gets a write lock; IMMEDIATE would
-        // take `stack.db`'s too, and contend with its writer.
-        try db.inTransaction(.deferred) { db in
+        try db.execute("CREATE TEMP TABLE IF NOT EXISTS fts_batch (rid INTEGER PRIMARY KEY, body TEXT)")
+        // DEFERRED: `store` is only read, so it takes no lock that would contend with its writer.
+        let step = try db.inTransaction(.deferred) { db -> Step? in
+            try db.execute("DELETE FROM temp.fts_batch")
             guard let (seq, next, through) = try db.fetchOne(
                 "SELECT seq, rebuild_next, rebuild_through FROM state WHERE id = 1", [], { ($0.int64(0), $0.optionalInt64(1), $0.optionalInt64(2)) })
-            else {
-                try startRebuild(db)
-                return Progress(indexedThrough: nil, more: true)
-            }
+            else { return nil }
             if let next, let through {
                 let upper = min(through, next + Int64(limit))
                 try db.execute(
-                    "INSERT INTO docs (rid, body) SELECT r.rid, \(body("r.content")) FROM store.records r WHERE r.rid > ? AND r.rid <= ?",
+                    "INSERT INTO temp.fts_batch (rid, body) SELECT r.rid, \(body("r.content")) FROM store.records r WHERE r.rid > ? AND r.rid <= ?",
                     [next, upper])
-                try db.execute("INSERT INTO records_fts (rowid, body) SELECT rid, body FROM docs WHERE rid > ? AND rid <= ?", [next, upper])
-                let done = upper >= through
-                let (nextAfter, throughAfter): (Int64?, Int64?) = done ? (nil, nil) : (upper, through)
-                try db.execute("UPDATE state SET rebuild_next = ?, rebuild_through = ? WHERE id = 1", [nextAfter, throughAfter])
-                return Progress(indexedThrough: nil, more: true)
+                return .rebuild(upper: upper, through: through)
             }
             // The first read of `store` fixes its snapshot: the changes and the records read below
             // agree with each other.
             guard let upto = try db.fetchOne(
                 "SELECT max(seq) FROM (SELECT seq FROM store.changes WHERE seq > ? ORDER BY seq LIMIT ?)", [seq, limit], { $0.optionalInt64(0) })
                 .flatMap({ $0 })
-            else { return Progress(indexedThrough: seq, more: false) }
-            try db.execute("CREATE TEMP TABLE IF NOT EXISTS fts_batch (rid INTEGER PRIMARY KEY)")
-            try db.execute("DELETE FROM temp.fts_batch")
+            else { return .upToDate(seq) }
             try db.execute(
                 """
-                INSERT OR IGNORE INTO temp.fts_batch (rid)
-                SELECT rid FROM store.changes
-                WHERE seq > ? AND seq <= ? AND rid IS NOT NULL AND operation IN ('create', 'update', 'restore', 'erase')
+                INSERT INTO temp.fts_batch (rid, body)
+                SELECT c.rid, (SELECT \(body("r.content")) FROM store.records r WHERE r.rid = c.rid)
+                FROM (SELECT DISTINCT rid FROM store.changes
+                      WHERE seq > ? AND seq <= ? AND rid IS NOT NULL AND operation IN ('create', 'update', 'restore', 'erase')) c
                 """, [seq, upto])
-            // CROSS JOIN keeps the batch (a few rows) outside the loop over the big tables.
-            try db.execute(
-                """
-                INSERT INTO records_fts (records_fts, rowid, body)
-                SELECT 'delete', d.rid, d.body FROM temp.fts_batch b CROSS JOIN docs d ON d.rid = b.rid
-                """)
-            try db.execute("DELETE FROM docs WHERE rid IN (SELECT rid FROM temp.fts_batch)")
-            try db.execute(
-                """
-                INSERT INTO docs (rid, body)
-                SELECT r.rid, \(body("r.content")) FROM temp.fts_batch b CROSS JOIN store.records r ON r.rid = b.rid
-                """)
-            try db.execute(
-                "INSERT INTO records_fts (rowid, body) SELECT d.rid, d.body FROM temp.fts_batch b CROSS JOIN docs d ON d.rid = b.rid")
-            try db.execute(
-                "UPDATE state SET seq = ?, seq_at = (SELECT at FROM store.changes WHERE seq = ?) WHERE id = 1", [upto, upto])
-            return Progress(indexedThrough: upto, more: true)
+            let at = try db.fetchOne("SELECT at FROM store.changes WHERE seq = ?", [upto]) { $0.int64(0) }
+            return .changes(upto: upto, at: at)
         }
+        if case .upToDate(let seq) = step { return Progress(indexedThrough: seq, more: false) }
+        // DEFERRED again: BEGIN IMMEDIATE would take the write lock of every attached database,
+        // `stack.db`'s too. Only this thread writes `search.db`.
+        return try db.inTransaction(.deferred) { db in
+            switch step {
+            case nil:
+                try startRebuild(db)
+                return Progress(indexedThrough: nil, more: true)
+            case .upToDate(let seq):
+                return Progress(indexedThrough: seq, more: false)
+            case .rebuild(let upper, let through):
+                try db.execute("INSERT INTO docs (rid, body) SELECT rid, body FROM temp.fts_batch")
+                try db.execute("INSERT INTO records_fts (rowid, body) SELECT rid, body FROM temp.fts_batch")
+                let done = upper >= through
+                let (nextAfter, throughAfter): (Int64?, Int64?) = done ? (nil, nil) : (upper, through)
+                try db.execute("UPDATE state SET rebuild_next = ?, rebuild_through = ? WHERE id = 1", [nextAfter, throughAfter])
+                return Progress(indexedThrough: nil, more: true)
+            case .changes(let upto, let at):
+                // Texts the index already holds need nothing (NULL IS NULL: a record created and
+                // erased before the index saw it).
+                try db.execute("DELETE FROM temp.fts_batch WHERE body IS (SELECT d.body FROM docs d WHERE d.rid = fts_batch.rid)")
+                // CROSS JOIN keeps the batch (a few rows) outside the loop over the big tables.
+                try db.execute(
+                    """
+                    INSERT INTO records_fts (records_fts, rowid, body)
+                    SELECT 'delete', d.rid, d.body FROM temp.fts_batch b CROSS JOIN docs d ON d.rid = b.rid
+                    """)
+                try db.execute("DELETE FROM docs WHERE rid IN (SELECT rid FROM temp.fts_batch)")
+                try db.execute("INSERT INTO docs (rid, body) SELECT rid, body FROM temp.fts_batch WHERE body IS NOT NULL")
+                try db.execute("INSERT INTO records_fts (rowid, body) SELECT rid, body FROM temp.fts_batch WHERE body IS NOT NULL")
+                try db.execute("UPDATE state SET seq = ?, seq_at = ? WHERE id = 1", [upto, at])
+                return Progress(indexedThrough: upto, more: true)
+            }
+        }
+    }
+
+    /// What the read of a pass found to do.
+    private enum Step {
+        /// Index the records `temp.fts_batch` holds, a chunk of the rebuild up to `upper`.
+        case rebuild(upper: Int64, through: Int64)
+        /// Apply `temp.fts_batch` for the changes up to `upto` (made at `at`).
+        case changes(upto: Int64, at: Int64?)
+        /// Nothing new after `seq`.
+        case upToDate(Int64)
     }
 }
