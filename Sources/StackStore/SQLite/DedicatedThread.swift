@@ -41,14 +41,18 @@ final class DedicatedThread: @unchecked Sendable {  // `isStopping` and `ended` 
     }
 }
 
-/// Starts a Foundation thread named `name` running `body`. The name is set from inside the thread:
-/// on Linux, Foundation drops a name given before `start()`, and the kernel keeps at most 15
-/// bytes (`pthread_setname_np` refuses longer names), so longer names are cut to 15
-/// (the store's own fit).
+/// Starts a Foundation thread named `name` running `body`. The name is set from inside the thread,
+/// once `start()` has returned: on Linux, Foundation drops a name given before `start()`, and
+/// applies one set inside the thread only when it knows the thread's handle, which `start()`
+/// stores after the thread may already be running. The kernel keeps at most 15 bytes
+/// (`pthread_setname_np` refuses longer names), so longer names are cut to 15 (the store's own fit).
 func startNamedThread(_ name: String, _ body: @escaping @Sendable () -> Void) {
+    let started = DispatchSemaphore(value: 0)
     let thread = Thread {
+        started.wait()
         Thread.current.name = String(decoding: name.utf8.prefix(15), as: UTF8.self)
         body()
     }
     thread.start()
+    started.signal()
 }
