@@ -404,6 +404,45 @@ private func invalid(_ s: TestStack, _ body: String) async -> String? {
         db.close()
     }
 
+    /// Another process's indexer (a command run beside the server opens the store too) that moves
+    /// the index between a pass's read and its write makes that pass apply nothing: its batch
+    /// was read for a state that is gone.
+    @Test func aPassWhoseStateMovedMeanwhileAppliesNothing() async throws {
+        let s = try await TestStack.make()
+        try await s.registerType("note")
+        var ids: [String] = []
+        for i in 0..<5 {
+            ids.append(try await s.store.createRecord(NewRecord(type: "note", content: ["title": .string("word\(i)")]), as: s.owner).id)
+        }
+        _ = try await s.store.patchRecord(ids[0], patch: ["title": "renamed"], as: s.owner)
+        await s.store.close()
+        defer { s.directory.remove() }
+        func connection() throws -> Database {
+            let db = try FullTextIndexer.openDatabase(path: s.directory.path + "/search.db", busyTimeoutMilliseconds: 1000)
+            try db.execute("ATTACH DATABASE ? AS store", [s.directory.path + "/stack.db"])
+            return db
+        }
+        let (a, b) = (try connection(), try connection())
+        try b.execute("UPDATE state SET seq = seq - 1")  // the patch's change is not indexed yet
+        // A reads the patch's change; B starts a rebuild before A writes.
+        let progress = try FullTextIndex.indexNext(a, limit: 100) {
+            try b.inTransaction { db in try FullTextIndex.startRebuild(db) }
+        }
+        #expect(progress == FullTextIndex.Progress(indexedThrough: nil, more: true))
+        #expect(try a.fetchOne("SELECT count(*) FROM docs") { $0.int(0) } == 0)  // B's rebuild emptied it; A added nothing
+        var passes = 0
+        var next = FullTextIndex.Progress(indexedThrough: nil, more: true)
+        while next.indexedThrough == nil && passes < 10 {
+            next = try FullTextIndex.indexNext(a, limit: 100)
+            passes += 1
+        }
+        #expect(next.indexedThrough != nil)
+        let words = try a.fetchAll("SELECT rowid FROM records_fts WHERE records_fts MATCH 'renamed OR word0'") { $0.int64(0) }
+        #expect(words.count == 1)
+        a.close()
+        b.close()
+    }
+
     /// The index is contentless: it forgets a record's words only when told the exact text it
     /// indexed. After every kind of write, in and out of step with the upkeep, it must answer
     /// like an index built afresh from the records' current content.

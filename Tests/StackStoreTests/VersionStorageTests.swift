@@ -21,19 +21,27 @@ import Testing
             let e = try await s.entity("E")
             let r = try await s.store.createRecord(NewRecord(type: "note", content: ["t": "one"], permissions: [.entity(id: e.entityId, read: true, write: true)]), as: s.owner)
             #expect(try await versionRows(s, r.id) == [])
-            _ = try await s.store.patchRecord(r.id, patch: ["t": "two"], as: e)
+            let patched = try await s.store.patchRecord(r.id, patch: ["t": "two"], as: e)
             #expect(try await versionRows(s, r.id) == [1])
-            // A soft delete and a change of permissions make no version, and leave the current
+            // A change of permissions and a soft delete make no version, and leave the current
             // version's time and author alone.
+            try await Task.sleep(for: .milliseconds(5))
+            _ = try await s.store.setPermissions([.entity(id: e.entityId, read: true, write: false)], of: r.id, as: s.owner)
             try await s.store.deleteRecord(r.id, as: s.owner)
-            _ = try await s.store.restoreRecord(r.id, version: 1, as: s.owner)
+            let deleted = try await s.store.record(r.id, includeDeleted: true, as: s.owner)
+            #expect(deleted.updatedAt > patched.updatedAt)
+            let second = try await s.store.version(2, of: r.id, includeDeleted: true, as: s.owner)
+            #expect(second.createdAt == patched.updatedAt)
+            #expect(second.createdBy == e.entityId)
+            #expect(second.operation == .update)
+            let restored = try await s.store.restoreRecord(r.id, version: 1, as: s.owner)
             #expect(try await versionRows(s, r.id) == [1, 2])
 
             let list = try await s.store.versions(of: r.id, as: s.owner).results
             #expect(list.map(\.version) == [3, 2, 1])
             #expect(list.map(\.operation) == [.restore, .update, .create])
             #expect(list.map(\.createdBy) == [s.owner.entityId, e.entityId, s.owner.entityId])
-            #expect(list[1].createdAt <= list[0].createdAt)
+            #expect(list.map(\.createdAt) == [restored.updatedAt, patched.updatedAt, r.createdAt])
             let current = try await s.store.version(3, of: r.id, as: s.owner)
             #expect(current.content == ["t": "one"])
             #expect(current.operation == .restore)
@@ -95,8 +103,12 @@ import Testing
     @Test func importNeedsTheCurrentVersion() async throws {
         let source = try await TestStack.make()
         try await source.registerType()
-        let r = try await source.store.createRecord(NewRecord(type: "note", content: ["t": "one"]), as: source.owner)
-        _ = try await source.store.patchRecord(r.id, patch: ["t": "two"], as: source.owner)
+        let e = try await source.entity("E")
+        let r = try await source.store.createRecord(
+            NewRecord(type: "note", content: ["t": "one"], permissions: [.entity(id: e.entityId, read: true, write: true)]), as: source.owner)
+        let patched = try await source.store.patchRecord(r.id, patch: ["t": "two"], as: e)
+        try await Task.sleep(for: .milliseconds(5))
+        try await source.store.deleteRecord(r.id, as: source.owner)  // moves updatedAt, not the version's time
         let scratch = TemporaryDirectory()
         defer { scratch.remove() }
         let export = scratch.path + "/export.jsonl"
@@ -105,19 +117,43 @@ import Testing
 
         let text = try String(contentsOfFile: export, encoding: .utf8)
         let imported = try await importedStack(text)
-        let versions = try await imported.store.versions(of: r.id, as: imported.owner).results
+        let versions = try await imported.store.versions(of: r.id, includeDeleted: true, as: imported.owner).results
         #expect(versions.map(\.version) == [2, 1])
         #expect(try await versionRows(imported, r.id) == [1])
-        #expect(try await imported.store.version(2, of: r.id, as: imported.owner).content == ["t": "two"])
+        let current = try await imported.store.version(2, of: r.id, includeDeleted: true, as: imported.owner)
+        #expect(current.content == ["t": "two"])
+        #expect(current.createdAt == patched.updatedAt)
+        #expect(current.createdBy == e.entityId)
+        #expect(current.operation == .update)
         await imported.close()
 
-        // The same export without the record's version 2.
-        var lines = text.split(separator: "\n").map(String.init)
+        // The same export with the record's version list changed: refused.
+        let lines = text.split(separator: "\n").map(String.init)
         let index = try #require(lines.firstIndex { $0.contains("\"kind\":\"record\"") && $0.contains(r.id) })
-        var line = try JSON(parsing: lines[index])
-        line["versions"] = .array(Array(line["versions"]!.arrayValue!.prefix(1)))
-        lines[index] = line.serializedString()
-        await #expect(throws: MaintenanceError.self) { _ = try await importedStack(lines.joined(separator: "\n") + "\n") }
+        let line = try JSON(parsing: lines[index])
+        let listed = line["versions"]!.arrayValue!
+        var otherContent = listed[1]
+        otherContent["content"] = ["t": "other"]
+        let cases: [([JSON], String)] = [
+            ([listed[0]], "must include the current version 2"),
+            ([listed[0], listed[1], listed[1]], "version 2 is listed twice"),
+            ([listed[0], otherContent], "its content differs"),
+        ]
+        for (changed, reason) in cases {
+            var edited = line
+            edited["versions"] = .array(changed)
+            var copy = lines
+            copy[index] = edited.serializedString()
+            do {
+                let stack = try await importedStack(copy.joined(separator: "\n") + "\n")
+                await stack.close()
+                Issue.record("imported an export whose versions \(reason)")
+            } catch let error as MaintenanceError {
+                guard case .invalidExport(let at, let message) = error else { throw error }
+                #expect(at == index + 1)
+                #expect(message.contains(reason), "\(message)")
+            }
+        }
     }
 
     private func importedStack(_ export: String) async throws -> TestStack {

@@ -234,6 +234,7 @@ private struct Importer {
         }
         var earlier: [Version] = []
         var current: Version?
+        var numbers: Set<Int> = []
         for version in versions {
             guard let versionContent = version["content"] else {
                 throw MaintenanceError.invalidExport(line: n, "a version needs \"content\"")
@@ -246,6 +247,9 @@ private struct Importer {
                 number: Int(try Maintenance.int(version, "version", line: n)), content: versionContent,
                 at: Timestamp(milliseconds: try Maintenance.time(version, "createdAt", line: n)),
                 by: try Maintenance.string(version, "createdBy", line: n), operation: operation)
+            guard numbers.insert(entry.number).inserted else {
+                throw MaintenanceError.invalidExport(line: n, "version \(entry.number) is listed twice")
+            }
             if entry.number == record.version {
                 guard entry.content == content else {
                     throw MaintenanceError.invalidExport(line: n, "version \(entry.number) is the current one but its content differs")

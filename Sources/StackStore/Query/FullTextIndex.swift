@@ -92,44 +92,52 @@ enum FullTextIndex {
     ///    frame that a reader's snapshot may still need).
     /// 2. `search.db` alone: the index forgets and learns the texts that changed (a patch that
     ///    changes no string value costs nothing here) and notes how far it got. Should the
-    ///    process stop between the two, the next pass does the step again.
-    static func indexNext(_ db: Database, limit: Int) throws -> Progress {
+    ///    process stop between the two, the next pass does the step again; should another
+    ///    process's indexer have moved the state meanwhile, this pass applies nothing.
+    /// - Parameter betweenSteps: runs between the two transactions (tests stand in for another
+    ///   process there).
+    static func indexNext(_ db: Database, limit: Int, betweenSteps: () throws -> Void = {}) throws -> Progress {
         try db.execute("CREATE TEMP TABLE IF NOT EXISTS fts_batch (rid INTEGER PRIMARY KEY, body TEXT)")
         // DEFERRED: `store` is only read, so it takes no lock that would contend with its writer.
-        let step = try db.inTransaction(.deferred) { db -> Step? in
+        let (state, step) = try db.inTransaction(.deferred) { db -> (State?, Step) in
             try db.execute("DELETE FROM temp.fts_batch")
-            guard let (seq, next, through) = try db.fetchOne(
-                "SELECT seq, rebuild_next, rebuild_through FROM state WHERE id = 1", [], { ($0.int64(0), $0.optionalInt64(1), $0.optionalInt64(2)) })
-            else { return nil }
-            if let next, let through {
+            guard let state = try State.read(db) else { return (nil, .startRebuild) }
+            if let next = state.rebuildNext, let through = state.rebuildThrough {
                 let upper = min(through, next + Int64(limit))
                 try db.execute(
                     "INSERT INTO temp.fts_batch (rid, body) SELECT r.rid, \(body("r.content")) FROM store.records r WHERE r.rid > ? AND r.rid <= ?",
                     [next, upper])
-                return .rebuild(upper: upper, through: through)
+                return (state, .rebuild(upper: upper, through: through))
             }
             // The first read of `store` fixes its snapshot: the changes and the records read below
             // agree with each other.
             guard let upto = try db.fetchOne(
-                "SELECT max(seq) FROM (SELECT seq FROM store.changes WHERE seq > ? ORDER BY seq LIMIT ?)", [seq, limit], { $0.optionalInt64(0) })
+                "SELECT max(seq) FROM (SELECT seq FROM store.changes WHERE seq > ? ORDER BY seq LIMIT ?)", [state.seq, limit], { $0.optionalInt64(0) })
                 .flatMap({ $0 })
-            else { return .upToDate(seq) }
+            else { return (state, .upToDate(state.seq)) }
             try db.execute(
                 """
                 INSERT INTO temp.fts_batch (rid, body)
                 SELECT c.rid, (SELECT \(body("r.content")) FROM store.records r WHERE r.rid = c.rid)
                 FROM (SELECT DISTINCT rid FROM store.changes
                       WHERE seq > ? AND seq <= ? AND rid IS NOT NULL AND operation IN ('create', 'update', 'restore', 'erase')) c
-                """, [seq, upto])
+                """, [state.seq, upto])
             let at = try db.fetchOne("SELECT at FROM store.changes WHERE seq = ?", [upto]) { $0.int64(0) }
-            return .changes(upto: upto, at: at)
+            return (state, .changes(upto: upto, at: at))
         }
         if case .upToDate(let seq) = step { return Progress(indexedThrough: seq, more: false) }
+        try betweenSteps()
         // DEFERRED again: BEGIN IMMEDIATE would take the write lock of every attached database,
-        // `stack.db`'s too. Only this thread writes `search.db`.
+        // `stack.db`'s too. The first statement takes `search.db`'s write lock; then the state
+        // must still be the one the batch was read for. Another process's indexer (a command run
+        // beside the server opens the store too) may have moved it, or started a rebuild: then
+        // this batch is stale and the next pass reads afresh.
         return try db.inTransaction(.deferred) { db in
+            try db.execute("UPDATE state SET id = id WHERE id = 1")
+            guard try State.read(db) == state else { return Progress(indexedThrough: nil, more: true) }
+            defer { try? db.execute("DELETE FROM temp.fts_batch") }
             switch step {
-            case nil:
+            case .startRebuild:
                 try startRebuild(db)
                 return Progress(indexedThrough: nil, more: true)
             case .upToDate(let seq):
@@ -160,8 +168,23 @@ enum FullTextIndex {
         }
     }
 
+    /// The `state` row: how far the index got, and a rebuild's progress.
+    struct State: Equatable {
+        var seq: Int64
+        var rebuildNext: Int64?
+        var rebuildThrough: Int64?
+
+        static func read(_ db: Database) throws -> State? {
+            try db.fetchOne("SELECT seq, rebuild_next, rebuild_through FROM state WHERE id = 1") {
+                State(seq: $0.int64(0), rebuildNext: $0.optionalInt64(1), rebuildThrough: $0.optionalInt64(2))
+            }
+        }
+    }
+
     /// What the read of a pass found to do.
     private enum Step {
+        /// There is no `state` row: plan a rebuild.
+        case startRebuild
         /// Index the records `temp.fts_batch` holds, a chunk of the rebuild up to `upper`.
         case rebuild(upper: Int64, through: Int64)
         /// Apply `temp.fts_batch` for the changes up to `upto` (made at `at`).

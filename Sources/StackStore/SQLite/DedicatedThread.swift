@@ -46,13 +46,17 @@ final class DedicatedThread: @unchecked Sendable {  // `isStopping` and `ended` 
 /// applies one set inside the thread only when it knows the thread's handle, which `start()`
 /// stores after the thread may already be running. The kernel keeps at most 15 bytes
 /// (`pthread_setname_np` refuses longer names), so longer names are cut to 15 (the store's own fit).
+/// Returns once the name is set.
 func startNamedThread(_ name: String, _ body: @escaping @Sendable () -> Void) {
     let started = DispatchSemaphore(value: 0)
+    let named = DispatchSemaphore(value: 0)
     let thread = Thread {
         started.wait()
         Thread.current.name = String(decoding: name.utf8.prefix(15), as: UTF8.self)
+        named.signal()
         body()
     }
     thread.start()
     started.signal()
+    named.wait()
 }

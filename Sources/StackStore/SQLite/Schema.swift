@@ -273,14 +273,16 @@ extension Schema {
     /// `record_versions` is the union both are read through.
     ///
     /// A record whose current version row is missing (which no code path produces) keeps its
-    /// `updated_at` and `created_by` as the version's time and author.
+    /// `updated_at` and `created_by` as the version's time and author, and `create` (version 1)
+    /// or `update` as its operation.
     static let version6 = """
         ALTER TABLE records ADD COLUMN version_at INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE records ADD COLUMN version_by TEXT NOT NULL DEFAULT '';
         ALTER TABLE records ADD COLUMN version_op TEXT NOT NULL DEFAULT 'create'
             CHECK (version_op IN ('create', 'update', 'restore'));
 
-        UPDATE records SET version_at = updated_at, version_by = created_by;
+        UPDATE records SET version_at = updated_at, version_by = created_by,
+            version_op = CASE WHEN version = 1 THEN 'create' ELSE 'update' END;
         UPDATE records SET version_at = v.created_at, version_by = v.created_by, version_op = v.operation
         FROM versions v WHERE v.rid = records.rid AND v.version = records.version;
         DELETE FROM versions WHERE (rid, version) IN (SELECT rid, version FROM records);
