@@ -7,7 +7,8 @@
 /// `unicode61` tokenizer). Words without a letter or digit carry no token and are dropped.
 enum FullTextQuery {
     /// Below this many matching records, a search reads them through the index first and sorts
-    /// them; at or above it, it walks the sort order and keeps the rows that match.
+    /// them; at or above it, it walks the sort order and keeps the rows that match
+    /// (``Store/walkDenseMatches``).
     static let fewMatchesLimit = 2000
 
     /// The MATCH argument, or `nil` when the text holds no searchable word (nothing matches then).

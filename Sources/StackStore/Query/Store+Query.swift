@@ -16,18 +16,29 @@ extension Store {
         let limitArgument = DatabaseValue.integer(Int64(limit + 1))
         let readableRids = AccessRules.readableRids(by: principal)
         let keyCount = compiled.keyCount
-        var rows = try await read { db -> [(Int64, Record, [DatabaseValue])] in
+        var rows = try await read { db -> [QueryRow] in
             let whereClause = try compiled.condition(db)
-            let decode: (Statement) throws -> (Int64, Record, [DatabaseValue]) = { row in
-                let (rid, record) = try RecordRows.decode(row)
-                return (rid, record, (0..<keyCount).map { row.value(Int32(10 + $0)) })
+            let decode = { (row: Statement) in try Store.decodeQueryRow(row, keyCount: keyCount) }
+            // With `q`, the plan depends on how many records match (``CompiledQuery/TextPlan``).
+            func search(permission: SQLFragment?) throws -> [QueryRow] {
+                let plan = try compiled.textPlan(db)
+                var found: [QueryRow] = []
+                var condition = whereClause
+                if plan == .many {
+                    let walk = try Store.walkDenseMatches(compiled, permission: permission, limit: limit + 1, db: db)
+                    guard let resume = walk.resumeAfter else { return walk.rows }
+                    found = walk.rows
+                    condition = QueryCompiler.join(
+                        [whereClause, Store.keyset(compiled.keys, after: resume, ridDescending: compiled.ridDescending)], with: "AND")
+                }
+                let source = compiled.source(plan)
+                let restricted = QueryCompiler.join([condition] + (permission.map { [$0] } ?? []), with: "AND")
+                return try found
+                    + db.fetchAll(
+                        "\(select.sql) \(source.sql) WHERE \(restricted.sql) \(tail)",
+                        select.arguments + source.arguments + restricted.arguments + [.integer(Int64(limit + 1 - found.count))], decode)
             }
-            guard let rids = readableRids else {
-                let source = try compiled.source(db)
-                return try db.fetchAll(
-                    "\(select.sql) \(source.sql) WHERE \(whereClause.sql) \(tail)",
-                    select.arguments + source.arguments + whereClause.arguments + [limitArgument], decode)
-            }
+            guard let rids = readableRids else { return try search(permission: nil) }
             // The same plan choice as `listRecords`: a small readable set drives the query.
             let probe = Store.smallReadableSetLimit
             let size = try db.fetchOne("SELECT count(*) FROM (\(rids.sql) LIMIT \(probe))", rids.arguments) { $0.int(0) } ?? 0
@@ -36,18 +47,15 @@ extension Store {
                     "\(select.sql) (\(rids.sql)) s CROSS JOIN records r ON r.rid = s.rid WHERE \(whereClause.sql) \(tail)",
                     select.arguments + rids.arguments + whereClause.arguments + [limitArgument], decode)
             }
-            let source = try compiled.source(db)
-            return try db.fetchAll(
-                "\(select.sql) \(source.sql) WHERE \(whereClause.sql) AND r.rid IN (\(rids.sql)) \(tail)",
-                select.arguments + source.arguments + whereClause.arguments + rids.arguments + [limitArgument], decode)
+            return try search(permission: SQLFragment("r.rid IN (\(rids.sql))", rids.arguments))
         }
         var next: String?
         if rows.count > limit {
             rows.removeLast()
             let last = rows.last!
-            next = QueryCursor(signature: signature, keys: last.2, rid: last.0).encoded
+            next = QueryCursor(signature: signature, keys: last.keys, rid: last.rid).encoded
         }
-        return Page(results: rows.map { $0.1.visible(to: principal) }, nextCursor: next)
+        return Page(results: rows.map { $0.record.visible(to: principal) }, nextCursor: next)
     }
 
     /// One SQL sort column: its expression and direction.

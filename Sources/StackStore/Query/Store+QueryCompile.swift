@@ -5,7 +5,7 @@ extension Store {
     /// \(condition(db)) \(tail)"` with the limit bound last is the owner's statement.
     struct CompiledQuery: Sendable {
         var select: SQLFragment
-        /// The conditions with the type as SQLite is left to plan it.
+        /// The conditions with the type as SQLite is left to plan it, without `q`'s.
         var plain: SQLFragment
         /// The same with the type hinted as not selective (``TypeIndexPlan``), and the hinted type
         /// condition alone, if the type is one literal.
@@ -15,40 +15,65 @@ extension Store {
         var tail: String
         /// What a cursor must have been made for (the sort keys).
         var signature: String
-        /// How many sort columns follow the record's columns in `select`.
-        var keyCount: Int
+        /// The sort columns after the record's columns in `select`, and the row id's direction.
+        var keys: [SortColumn]
+        var ridDescending: Bool
+        var keyCount: Int { keys.count }
         /// The full-text match expression of `q`, if any.
         var textMatch: String?
+        /// `q`'s condition: membership in the set of matches.
+        var textCondition: SQLFragment?
 
-        /// What the query reads rows from: `records r`, or, when `q` matches few records
-        /// (``FullTextQuery/fewMatchesLimit``), those records found through the index first.
-        /// Otherwise SQLite walks the sort order testing each row, which for a rare word means the
-        /// whole table (105 ms on a million records, against 1 ms this way).
-        func source(_ db: Database) throws -> SQLFragment {
-            guard let match = textMatch else { return SQLFragment("records r") }
+        /// How a query with `q` finds its page, chosen by how many records match (one probe of
+        /// the index, counting up to ``FullTextQuery/fewMatchesLimit``).
+        enum TextPlan: Equatable {
+            /// No `q`.
+            case none
+            /// Fewer than ``FullTextQuery/fewMatchesLimit``: read them through the index first,
+            /// then sort them.
+            case few
+            /// More: walk the sort order in chunks, each tested against the matches in its range
+            /// of row ids only (``Store/walkDenseMatches``). Where matches turn out sparse in the
+            /// walk, the rest of the page walks the sort order testing each row against the set of
+            /// every match (which SQLite builds once; reading a million matches takes ~150 ms).
+            case many
+        }
+
+        func textPlan(_ db: Database) throws -> TextPlan {
+            guard let match = textMatch else { return .none }
             let limit = FullTextQuery.fewMatchesLimit
             let count = try db.fetchOne(
                 "SELECT count(*) FROM (SELECT rowid FROM \(FullTextIndex.schemaName).records_fts WHERE records_fts MATCH ? LIMIT \(limit))",
                 [match]) { $0.int(0) } ?? limit
-            guard count < limit else { return SQLFragment("records r") }
+            return count < limit ? .few : .many
+        }
+
+        /// What the query reads rows from: `records r`, or, with few matches, those records
+        /// found through the index first. Otherwise SQLite walks the sort order testing each row,
+        /// which for a rare word means the whole table (105 ms on a million records, against
+        /// 1 ms this way).
+        func source(_ plan: TextPlan) -> SQLFragment {
+            guard plan == .few, let match = textMatch else { return SQLFragment("records r") }
             return SQLFragment(
                 "(SELECT rowid AS rid FROM \(FullTextIndex.schemaName).records_fts WHERE records_fts MATCH ?) t CROSS JOIN records r ON r.rid = t.rid",
                 [.text(match)])
         }
 
         /// The conditions to run, by ``plan``; `.probe` counts matches through the type's index.
-        func condition(_ db: Database) throws -> SQLFragment {
-            guard let hinted else { return plain }
+        /// With `includingText`, `q`'s condition too.
+        func condition(_ db: Database, includingText: Bool = true) throws -> SQLFragment {
+            let text = includingText ? textCondition.map { [$0] } ?? [] : []
+            guard let hinted else { return QueryCompiler.join([plain] + text, with: "AND") }
             switch plan {
-            case .plain: return plain
-            case .hinted: return hinted.condition
+            case .plain: return QueryCompiler.join([plain] + text, with: "AND")
+            case .hinted: return QueryCompiler.join([hinted.condition] + text, with: "AND")
             case .probe(let seeking):
                 let limit = TypeIndexPlan.probeLimit
                 let probe = QueryCompiler.join([hinted.type, QueryCompiler.compile(seeking)], with: "AND")
                 let count = try db.fetchOne("SELECT count(*) FROM (SELECT 1 FROM records r WHERE \(probe.sql) LIMIT \(limit))", probe.arguments) {
                     $0.int(0)
                 }
-                return (count ?? limit) < limit ? hinted.condition : plain
+                return QueryCompiler.join([(count ?? limit) < limit ? hinted.condition : plain] + text, with: "AND")
             }
         }
     }
@@ -72,14 +97,15 @@ extension Store {
             conditions.append(QueryCompiler.compile(filter))
         }
         var textMatch: String?
+        var textCondition: SQLFragment?
         if !FullTextQuery.isBlank(query.text) {
             if let match = FullTextQuery.matchExpression(query.text ?? "") {
                 textMatch = match
                 // `+` keeps SQLite from driving the query by this set (reading every match, then
                 // sorting them): with many matches, walking the sort order and testing each row
                 // against the set finds a page sooner; with few, `source` drives by the matches.
-                conditions.append(
-                    SQLFragment("+r.rid IN (SELECT rowid FROM \(FullTextIndex.schemaName).records_fts WHERE records_fts MATCH ?)", [.text(match)]))
+                textCondition = SQLFragment(
+                    "+r.rid IN (SELECT rowid FROM \(FullTextIndex.schemaName).records_fts WHERE records_fts MATCH ?)", [.text(match)])
             } else {
                 conditions.append(SQLFragment("0"))
             }
@@ -104,8 +130,8 @@ extension Store {
         let hinted = hintedType.map { (condition: QueryCompiler.join([$0] + conditions.dropFirst(), with: "AND"), type: $0) }
         return CompiledQuery(
             select: select, plain: conditions.isEmpty ? SQLFragment("1") : plain, hinted: hinted, plan: plan,
-            tail: "ORDER BY \(order.joined(separator: ", ")) LIMIT ?", signature: signature, keyCount: keys.count,
-            textMatch: textMatch)
+            tail: "ORDER BY \(order.joined(separator: ", ")) LIMIT ?", signature: signature, keys: keys, ridDescending: descending,
+            textMatch: textMatch, textCondition: textCondition)
     }
 
     /// `r.type` among `types`, and the type's definition when it is one literal. One registered

@@ -1,0 +1,87 @@
+extension Store {
+    /// A row of a query's page: its row id, the record, its sort key values.
+    typealias QueryRow = (rid: Int64, record: Record, keys: [DatabaseValue])
+
+    /// The most chunks ``walkDenseMatches`` walks, the bounds of a chunk's size, and the
+    /// share of matches below which a chunk sends the rest of the page to the set of matches.
+    static let denseChunkLimit = 8
+    static let denseChunkSizes = 128...4096
+    static let denseMinimumShare = 0.05
+
+    /// The page of a `q` search that matches many records (``CompiledQuery/TextPlan/many``),
+    /// found without reading every match where they are dense: the query's other conditions (and `permission`) are
+    /// walked in sort order, a chunk of rows at a time, and each chunk keeps the rows the
+    /// full-text index matches between the chunk's smallest and largest row id. Row ids grow with
+    /// creation, so for the usual sorts a chunk spans a narrow range of them; for any sort the
+    /// answer is exact, a wide range only costs more. A word in every record then costs one
+    /// chunk, where the set of matches cost ~150 ms per million records.
+    ///
+    /// The first chunk is twice the page; each next one is sized from the share of matches so
+    /// far to finish the page. Matches can be many in the index yet sparse in the walk (a word in
+    /// 1 record of 100, or only in old records walked newest first): when a chunk finds fewer
+    /// than ``denseMinimumShare`` of its rows matching, or after ``denseChunkLimit`` chunks, the
+    /// walk stops and says how far it got, and the caller finds the rest of the page from there
+    /// with the set of matches.
+    /// - Returns: up to `limit` rows in sort order, and where to resume if the walk stopped short.
+    static func walkDenseMatches(
+        _ compiled: CompiledQuery, permission: SQLFragment?, limit: Int, db: Database
+    ) throws -> (rows: [QueryRow], resumeAfter: QueryCursor?) {
+        guard let match = compiled.textMatch else { return ([], nil) }
+        let base = QueryCompiler.join([try compiled.condition(db, includingText: false)] + (permission.map { [$0] } ?? []), with: "AND")
+        let keyColumns = compiled.keys.enumerated().map { ", \($0.element.sql) AS k\($0.offset)" }.joined()
+        var matched: [(rid: Int64, keys: [DatabaseValue])] = []
+        var after: QueryCursor?
+        var walked = 0
+        var chunk = min(max(2 * limit, denseChunkSizes.lowerBound), denseChunkSizes.upperBound)
+        for _ in 0..<denseChunkLimit {
+            let condition = after.map { QueryCompiler.join([base, keyset(compiled.keys, after: $0, ridDescending: compiled.ridDescending)], with: "AND") } ?? base
+            let candidates = try db.fetchAll(
+                "SELECT r.rid\(keyColumns) FROM records r WHERE \(condition.sql) \(compiled.tail)",
+                condition.arguments + [.integer(Int64(chunk))]
+            ) { row in (rid: row.int64(0), keys: (0..<compiled.keys.count).map { row.value(Int32(1 + $0)) }) }
+            guard let last = candidates.last else { return (try fullRows(matched.map(\.rid), compiled, db: db), nil) }
+            let rids = candidates.map(\.rid)
+            let hits = Set(
+                try db.fetchAll(
+                    "SELECT rowid FROM \(FullTextIndex.schemaName).records_fts WHERE records_fts MATCH ? AND rowid BETWEEN ? AND ?",
+                    [match, rids.min()!, rids.max()!]
+                ) { $0.int64(0) })
+            var found = 0
+            for candidate in candidates where hits.contains(candidate.rid) {
+                matched.append(candidate)
+                found += 1
+                if matched.count == limit { break }
+            }
+            after = QueryCursor(signature: compiled.signature, keys: last.keys, rid: last.rid)
+            walked += candidates.count
+            if matched.count == limit || candidates.count < chunk {
+                return (try fullRows(matched.map(\.rid), compiled, db: db), nil)
+            }
+            let share = Double(matched.count) / Double(walked)
+            if Double(found) < denseMinimumShare * Double(candidates.count) { break }
+            let wanted = 1.5 * Double(limit - matched.count) / share
+            chunk = min(max(Int(wanted.rounded(.up)), denseChunkSizes.lowerBound), denseChunkSizes.upperBound)
+        }
+        return (try fullRows(matched.map(\.rid), compiled, db: db), after)
+    }
+
+    /// The rows `rids` in that order, selected as `compiled` selects them.
+    private static func fullRows(_ rids: [Int64], _ compiled: CompiledQuery, db: Database) throws -> [QueryRow] {
+        guard !rids.isEmpty else { return [] }
+        let list = "[" + rids.map(String.init).joined(separator: ",") + "]"
+        var byRid: [Int64: QueryRow] = [:]
+        for row in try db.fetchAll(
+            "\(compiled.select.sql) records r WHERE r.rid IN (SELECT value FROM json_each(?))", compiled.select.arguments + [.text(list)],
+            { try decodeQueryRow($0, keyCount: compiled.keys.count) })
+        {
+            byRid[row.rid] = row
+        }
+        return rids.compactMap { byRid[$0] }
+    }
+
+    /// Decodes a row selected with a compiled query's `select`.
+    static func decodeQueryRow(_ row: Statement, keyCount: Int) throws -> QueryRow {
+        let (rid, record) = try RecordRows.decode(row)
+        return (rid, record, (0..<keyCount).map { row.value(Int32(10 + $0)) })
+    }
+}
