@@ -23,7 +23,8 @@ import Testing
                 if i % 7 == 0 { words.append("seventh") }
                 if i < 20_000 { words.append("old") }
                 if i < 20_000 || i % 10 == 0 { words.append("mixed") }
-                return NewRecord(type: "note", content: ["text": .string(words.joined(separator: " "))], permissions: [.public])
+                return NewRecord(
+                    type: "note", content: ["text": .string(words.joined(separator: " ")), "n": .int(i % 1000)], permissions: [.public])
             }
             ids += try await s.store.createRecords(batch, as: s.owner).map(\.id)
         }
@@ -81,6 +82,21 @@ import Testing
         let mixed = newestFirst.enumerated().filter { ($0.offset >= 5000) || (Self.count - 1 - $0.offset) % 10 == 0 }.map(\.element)
         #expect(try await pages(s, "mixed", limit: 50, pages: 3, as: s.owner) == Array(mixed.prefix(150)))
         #expect(try await pages(s, "mixed", limit: 400, pages: 2, as: s.owner) == Array(mixed.prefix(800)))
+        // Sorted by a content value (`n` = number mod 1000, ties by creation): the chunks' row
+        // id ranges are wide, the pages still exact.
+        var byN: [String] = []
+        for n in 0..<1000 { for i in stride(from: n, to: Self.count, by: 1000) { byN.append(ids[i]) } }
+        var cursor: String?
+        var sortedPages: [String] = []
+        for _ in 0..<2 {
+            let page = try await s.store.queryRecords(
+                RecordQuery(types: ["note"], text: "mixed", sort: [QuerySortKey(FilterField("content.n")!)], limit: 40, cursor: cursor),
+                as: s.owner)
+            sortedPages += page.results.map(\.id)
+            cursor = page.nextCursor
+        }
+        let mixedSet = Set(mixed)
+        #expect(sortedPages == Array(byN.filter { mixedSet.contains($0) }.prefix(80)))
         // Through the permission filter of an entity that may read every record (they are public).
         let e = try await s.entity("E")
         #expect(try await pages(s, "common", limit: 60, pages: 2, as: e) == Array(newestFirst.prefix(120)))

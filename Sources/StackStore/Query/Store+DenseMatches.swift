@@ -7,6 +7,9 @@ extension Store {
     static let denseChunkLimit = 8
     static let denseChunkSizes = 128...4096
     static let denseMinimumShare = 0.05
+    /// The widest range of row ids a chunk may span, in rows of the chunk: the index reads every
+    /// match in the range, so a sort unrelated to creation (a content value) would read nearly all.
+    static let denseMaximumSpread: Int64 = 64
 
     /// The page of a `q` search that matches many records (``CompiledQuery/TextPlan/many``),
     /// found without reading every match where they are dense: the query's other conditions (and `permission`) are
@@ -21,12 +24,14 @@ extension Store {
     /// 1 record of 100, or only in old records walked newest first): when a chunk finds fewer
     /// than ``denseMinimumShare`` of its rows matching, or after ``denseChunkLimit`` chunks, the
     /// walk stops and says how far it got, and the caller finds the rest of the page from there
-    /// with the set of matches.
-    /// - Returns: up to `limit` rows in sort order, and where to resume if the walk stopped short.
+    /// with the set of matches. So does a chunk whose rows span more than ``denseMaximumSpread``
+    /// row ids per row (a sort by a content value), before the index reads its range.
+    /// - Returns: up to `limit` rows in sort order and, if the walk stopped short, `handOver` with
+    ///   the last row walked (`nil`: none, the rest starts at the beginning).
     static func walkDenseMatches(
         _ compiled: CompiledQuery, permission: SQLFragment?, limit: Int, db: Database
-    ) throws -> (rows: [QueryRow], resumeAfter: QueryCursor?) {
-        guard let match = compiled.textMatch else { return ([], nil) }
+    ) throws -> (rows: [QueryRow], handOver: Bool, after: QueryCursor?) {
+        guard let match = compiled.textMatch else { return ([], false, nil) }
         let base = QueryCompiler.join([try compiled.condition(db, includingText: false)] + (permission.map { [$0] } ?? []), with: "AND")
         let keyColumns = compiled.keys.enumerated().map { ", \($0.element.sql) AS k\($0.offset)" }.joined()
         var matched: [(rid: Int64, keys: [DatabaseValue])] = []
@@ -39,8 +44,9 @@ extension Store {
                 "SELECT r.rid\(keyColumns) FROM records r WHERE \(condition.sql) \(compiled.tail)",
                 condition.arguments + [.integer(Int64(chunk))]
             ) { row in (rid: row.int64(0), keys: (0..<compiled.keys.count).map { row.value(Int32(1 + $0)) }) }
-            guard let last = candidates.last else { return (try fullRows(matched.map(\.rid), compiled, db: db), nil) }
+            guard let last = candidates.last else { return (try fullRows(matched.map(\.rid), compiled, db: db), false, nil) }
             let rids = candidates.map(\.rid)
+            if rids.max()! - rids.min()! > denseMaximumSpread * Int64(candidates.count) { break }
             let hits = Set(
                 try db.fetchAll(
                     "SELECT rowid FROM \(FullTextIndex.schemaName).records_fts WHERE records_fts MATCH ? AND rowid BETWEEN ? AND ?",
@@ -55,14 +61,14 @@ extension Store {
             after = QueryCursor(signature: compiled.signature, keys: last.keys, rid: last.rid)
             walked += candidates.count
             if matched.count == limit || candidates.count < chunk {
-                return (try fullRows(matched.map(\.rid), compiled, db: db), nil)
+                return (try fullRows(matched.map(\.rid), compiled, db: db), false, nil)
             }
             let share = Double(matched.count) / Double(walked)
             if Double(found) < denseMinimumShare * Double(candidates.count) { break }
             let wanted = 1.5 * Double(limit - matched.count) / share
             chunk = min(max(Int(wanted.rounded(.up)), denseChunkSizes.lowerBound), denseChunkSizes.upperBound)
         }
-        return (try fullRows(matched.map(\.rid), compiled, db: db), after)
+        return (try fullRows(matched.map(\.rid), compiled, db: db), true, after)
     }
 
     /// The rows `rids` in that order, selected as `compiled` selects them.

@@ -26,10 +26,12 @@ extension Store {
                 var condition = whereClause
                 if plan == .many {
                     let walk = try Store.walkDenseMatches(compiled, permission: permission, limit: limit + 1, db: db)
-                    guard let resume = walk.resumeAfter else { return walk.rows }
+                    guard walk.handOver else { return walk.rows }
                     found = walk.rows
-                    condition = QueryCompiler.join(
-                        [whereClause, Store.keyset(compiled.keys, after: resume, ridDescending: compiled.ridDescending)], with: "AND")
+                    if let after = walk.after {
+                        condition = QueryCompiler.join(
+                            [whereClause, Store.keyset(compiled.keys, after: after, ridDescending: compiled.ridDescending)], with: "AND")
+                    }
                 }
                 let source = compiled.source(plan)
                 let restricted = QueryCompiler.join([condition] + (permission.map { [$0] } ?? []), with: "AND")
