@@ -71,7 +71,7 @@ import Testing
         // A word in every record: one chunk per page.
         #expect(try await pages(s, "common", limit: 100, pages: 3, as: s.owner) == Array(newestFirst.prefix(300)))
         #expect(try await pages(s, "common", sort: .createdAt, limit: 100, pages: 2, as: s.owner) == Array(ids.prefix(200)))
-        // Two words: the matches of both (one in 7: the walk's first chunk hands over at once).
+        // Two words: the matches of both (one in 7: the walk sizes its second chunk to finish).
         let sevenths = newestFirst.enumerated().filter { (Self.count - 1 - $0.offset) % 7 == 0 }.map(\.element)
         #expect(try await pages(s, "common seventh", limit: 50, pages: 2, as: s.owner) == Array(sevenths.prefix(100)))
         // Many matches, none among the 5,000 newest: the walk (8 chunks of 512) hands over to the

@@ -7,6 +7,11 @@ extension Store {
     /// existed throughout, and unreadable records never show up in results or counts.
     /// - Throws: `invalidRequest` (limit, cursor, relation).
     public func queryRecords(_ query: RecordQuery, as principal: Principal?) async throws -> Page<Record> {
+        try await queryRecords(query, as: principal, denseWalk: .standard)
+    }
+
+    /// ``queryRecords(_:as:)`` with the dense-match walk tuned (tests).
+    func queryRecords(_ query: RecordQuery, as principal: Principal?, denseWalk: DenseWalk) async throws -> Page<Record> {
         let limit = try Store.checkLimit(query.limit)
         if !FullTextQuery.isBlank(query.text) {
             try await bringFullTextIndexUpToDate()
@@ -15,17 +20,22 @@ extension Store {
         let (select, tail, signature) = (compiled.select, compiled.tail, compiled.signature)
         let limitArgument = DatabaseValue.integer(Int64(limit + 1))
         let readableRids = AccessRules.readableRids(by: principal)
+        let readable = AccessRules.readable("r", by: principal)
         let keyCount = compiled.keyCount
         var rows = try await read { db -> [QueryRow] in
-            let whereClause = try compiled.condition(db)
+            let base = try compiled.condition(db, includingText: false)
+            let whereClause = compiled.withText(base)
             let decode = { (row: Statement) in try Store.decodeQueryRow(row, keyCount: keyCount) }
             // With `q`, the plan depends on how many records match (``CompiledQuery/TextPlan``).
+            // `permission` restricts to the readable set (built once per statement); the walk
+            // tests each row it reads instead, as its chunks are statements of their own.
             func search(permission: SQLFragment?) throws -> [QueryRow] {
                 let plan = try compiled.textPlan(db)
                 var found: [QueryRow] = []
                 var condition = whereClause
                 if plan == .many {
-                    let walk = try Store.walkDenseMatches(compiled, permission: permission, limit: limit + 1, db: db)
+                    let walkBase = permission == nil ? base : QueryCompiler.join([base, readable], with: "AND")
+                    let walk = try Store.walkDenseMatches(compiled, base: walkBase, limit: limit + 1, walk: denseWalk, db: db)
                     guard walk.handOver else { return walk.rows }
                     found = walk.rows
                     if let after = walk.after {

@@ -62,19 +62,25 @@ extension Store {
         /// The conditions to run, by ``plan``; `.probe` counts matches through the type's index.
         /// With `includingText`, `q`'s condition too.
         func condition(_ db: Database, includingText: Bool = true) throws -> SQLFragment {
-            let text = includingText ? textCondition.map { [$0] } ?? [] : []
-            guard let hinted else { return QueryCompiler.join([plain] + text, with: "AND") }
-            switch plan {
-            case .plain: return QueryCompiler.join([plain] + text, with: "AND")
-            case .hinted: return QueryCompiler.join([hinted.condition] + text, with: "AND")
-            case .probe(let seeking):
+            let base: SQLFragment
+            switch (hinted, plan) {
+            case (nil, _), (_, .plain): base = plain
+            case (let hinted?, .hinted): base = hinted.condition
+            case (let hinted?, .probe(let seeking)):
                 let limit = TypeIndexPlan.probeLimit
                 let probe = QueryCompiler.join([hinted.type, QueryCompiler.compile(seeking)], with: "AND")
                 let count = try db.fetchOne("SELECT count(*) FROM (SELECT 1 FROM records r WHERE \(probe.sql) LIMIT \(limit))", probe.arguments) {
                     $0.int(0)
                 }
-                return QueryCompiler.join([(count ?? limit) < limit ? hinted.condition : plain] + text, with: "AND")
+                base = (count ?? limit) < limit ? hinted.condition : plain
             }
+            return includingText ? withText(base) : base
+        }
+
+        /// `base` (a ``condition(_:includingText:)`` without `q`) with `q`'s condition.
+        func withText(_ base: SQLFragment) -> SQLFragment {
+            guard let textCondition else { return base }
+            return QueryCompiler.join([base, textCondition], with: "AND")
         }
     }
 
