@@ -178,6 +178,33 @@ import Testing
         }
     }
 
+    /// An erased record's content is gone from the files, not left in their free space: neither
+    /// `stack.db` nor `search.db` (after checkpoints empty the WALs) holds it any more. (The
+    /// full-text index's own segments keep the words, without their order, until merges rewrite
+    /// them: docs/OPERATIONS.md.)
+    @Test func anErasedRecordsContentIsOverwrittenInTheFile() async throws {
+        let s = try await TestStack.make()
+        try await s.registerType()
+        let marker = "erase-me-" + UUID().uuidString
+        let r = try await s.store.createRecord(NewRecord(type: "note", content: ["secret": .string(marker)]), as: s.owner)
+        _ = try await s.store.patchRecord(r.id, patch: ["other": 1], as: s.owner)  // a version row holds it too
+        for i in 0..<20 {  // neighbours on the same pages, which stay in use
+            _ = try await s.store.createRecord(NewRecord(type: "note", content: ["n": .int(i)]), as: s.owner)
+        }
+        _ = try await s.store.queryRecords(RecordQuery(list: RecordListQuery(), text: "erase"), as: s.owner)  // indexed
+        await s.store.close()
+        let bytes = { (file: String) in try Data(contentsOf: URL(fileURLWithPath: s.directory.path + "/" + file)) }
+        #expect(try bytes("stack.db").range(of: Data(marker.utf8)) != nil)
+        #expect(try bytes("search.db").range(of: Data(marker.utf8)) != nil)  // the text the index holds
+        let store = try await Store.open(at: s.directory.path)
+        try await store.hardDeleteRecord(r.id, as: store.ownerPrincipal)
+        _ = try await store.queryRecords(RecordQuery(list: RecordListQuery(), text: "erase"), as: store.ownerPrincipal)  // indexed
+        await store.close()  // checkpoints into the files and empties the WALs
+        #expect(try bytes("stack.db").range(of: Data(marker.utf8)) == nil)
+        #expect(try bytes("search.db").range(of: Data(marker.utf8)) == nil)
+        s.directory.remove()
+    }
+
     @Test func hardDeleteErasesEverythingAndLogsErase() async throws {
         try await withStack { s in
             try await s.registerType()

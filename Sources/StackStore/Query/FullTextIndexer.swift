@@ -46,7 +46,8 @@ final class FullTextIndexer: @unchecked Sendable {  // mutable state is guarded 
             throw DatabaseError(extendedCode: SQLITE_ERROR, message: "could not enable WAL mode for the full-text index")
         }
         // Derived data: a power loss may cost the last passes, which the next run redoes.
-        try db.executeScript("PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY")
+        // `secure_delete`: an erased record's text (`docs`) is overwritten, as in `stack.db`.
+        try db.executeScript("PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA secure_delete = ON")
         try FullTextIndex.migrations.migrate(db)
         return db
     }

@@ -75,6 +75,10 @@ package final class DatabasePool: Sendable {
         // NORMAL either way; with `full` the ``Acknowledger`` flushes the WAL before it resumes
         // the batch's waiters, while the writer goes on with the next batch.
         try db.executeScript("PRAGMA synchronous = NORMAL")
+        // What an erase or an update removes is overwritten with zeros, not left in the file's
+        // free space (Debian's build does this by default, other builds may not). Measured: no
+        // change in patches/s, the pages being written anyway.
+        try db.executeScript("PRAGMA secure_delete = ON")
         try db.executeScript("PRAGMA foreign_keys = ON")
         try db.executeScript("PRAGMA temp_store = MEMORY")
         // Checkpoints run on the checkpointer's thread; the writer's own is only a backstop.
