@@ -372,6 +372,13 @@ private func invalid(_ s: TestStack, _ body: String) async -> String? {
         #expect(try db.pragmaInt("user_version") == Int64(Schema.migrations.latestVersion))
     }
 
+    /// A connection to the stack's `search.db` with its `stack.db` attached, as the indexer has.
+    private func indexerConnection(_ s: TestStack) throws -> Database {
+        let db = try FullTextIndexer.openDatabase(path: s.directory.path + "/search.db", busyTimeoutMilliseconds: 1000)
+        try db.execute("ATTACH DATABASE ? AS store", [s.directory.path + "/stack.db"])
+        return db
+    }
+
     /// A rebuild goes through the records in chunks, then follows the changes made meanwhile.
     @Test func aRebuildInChunksEndsEqualToAFreshIndex() async throws {
         let s = try await TestStack.make()
@@ -382,8 +389,7 @@ private func invalid(_ s: TestStack, _ body: String) async -> String? {
         }
         await s.store.close()
         defer { s.directory.remove() }
-        let db = try FullTextIndexer.openDatabase(path: s.directory.path + "/search.db", busyTimeoutMilliseconds: 1000)
-        try db.execute("ATTACH DATABASE ? AS store", [s.directory.path + "/stack.db"])
+        let db = try indexerConnection(s)
         try db.inTransaction { db in try FullTextIndex.startRebuild(db) }
         var steps = 0
         var progress = FullTextIndex.Progress(indexedThrough: nil, more: true)
@@ -417,12 +423,7 @@ private func invalid(_ s: TestStack, _ body: String) async -> String? {
         _ = try await s.store.patchRecord(ids[0], patch: ["title": "renamed"], as: s.owner)
         await s.store.close()
         defer { s.directory.remove() }
-        func connection() throws -> Database {
-            let db = try FullTextIndexer.openDatabase(path: s.directory.path + "/search.db", busyTimeoutMilliseconds: 1000)
-            try db.execute("ATTACH DATABASE ? AS store", [s.directory.path + "/stack.db"])
-            return db
-        }
-        let (a, b) = (try connection(), try connection())
+        let (a, b) = (try indexerConnection(s), try indexerConnection(s))
         try b.execute("UPDATE state SET seq = seq - 1")  // the patch's change is not indexed yet
         // A reads the patch's change; B starts a rebuild before A writes.
         let progress = try FullTextIndex.indexNext(a, limit: 100) {

@@ -47,25 +47,26 @@ extension Store {
         var walked = 0
         var chunk = min(max(2 * limit, walk.chunkSizes.lowerBound), walk.chunkSizes.upperBound)
         for _ in 0..<walk.chunkLimit {
-            let condition = after.map { QueryCompiler.join([base, keyset(compiled.keys, after: $0, ridDescending: compiled.ridDescending)], with: "AND") } ?? base
+            let condition = after.map { compiled.continuing(base, after: $0) } ?? base
             let candidates = try db.fetchAll(
                 "SELECT r.rid\(keyColumns) FROM records r WHERE \(condition.sql) \(compiled.tail)",
                 condition.arguments + [.integer(Int64(chunk))]
             ) { row in (rid: row.int64(0), keys: (0..<compiled.keys.count).map { row.value(Int32(1 + $0)) }) }
             guard let last = candidates.last else { return (try fullRows(matched.map(\.rid), compiled, db: db), false, nil) }
             let rids = candidates.map(\.rid)
-            if rids.max()! - rids.min()! > walk.maximumSpread * Int64(candidates.count) { break }
+            let (low, high) = (rids.min()!, rids.max()!)
+            if high - low > walk.maximumSpread * Int64(candidates.count) { break }
             let hits = Set(
                 try db.fetchAll(
                     "SELECT rowid FROM \(FullTextIndex.schemaName).records_fts WHERE records_fts MATCH ? AND rowid BETWEEN ? AND ?",
-                    [match, rids.min()!, rids.max()!]
+                    [match, low, high]
                 ) { $0.int64(0) })
-            var found = 0
+            let before = matched.count
             for candidate in candidates where hits.contains(candidate.rid) {
                 matched.append(candidate)
-                found += 1
                 if matched.count == limit { break }
             }
+            let found = matched.count - before
             after = QueryCursor(signature: compiled.signature, keys: last.keys, rid: last.rid)
             walked += candidates.count
             if matched.count == limit || candidates.count < chunk {

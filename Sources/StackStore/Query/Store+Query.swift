@@ -38,10 +38,7 @@ extension Store {
                     let walk = try Store.walkDenseMatches(compiled, base: walkBase, limit: limit + 1, walk: denseWalk, db: db)
                     guard walk.handOver else { return walk.rows }
                     found = walk.rows
-                    if let after = walk.after {
-                        condition = QueryCompiler.join(
-                            [whereClause, Store.keyset(compiled.keys, after: after, ridDescending: compiled.ridDescending)], with: "AND")
-                    }
+                    if let after = walk.after { condition = compiled.continuing(whereClause, after: after) }
                 }
                 let source = compiled.source(plan)
                 let restricted = QueryCompiler.join([condition] + (permission.map { [$0] } ?? []), with: "AND")

@@ -77,6 +77,11 @@ extension Store {
             return includingText ? withText(base) : base
         }
 
+        /// `condition` restricted to the rows after `cursor` in this query's order.
+        func continuing(_ condition: SQLFragment, after cursor: QueryCursor) -> SQLFragment {
+            QueryCompiler.join([condition, Store.keyset(keys, after: cursor, ridDescending: ridDescending)], with: "AND")
+        }
+
         /// `base` (a ``condition(_:includingText:)`` without `q`) with `q`'s condition.
         func withText(_ base: SQLFragment) -> SQLFragment {
             guard let textCondition else { return base }

@@ -56,12 +56,11 @@ enum RecordRows {
         try insert(record, contentText: contentText, versionAt: record.createdAt, versionBy: record.createdBy, operation: .create, db: db)
     }
 
-    /// Makes `record` (content, version, `updatedAt`, undeleted when `undelete`) the current
-    /// version of row `rid`, written at `record.updatedAt` by `by` through `operation`. The version
-    /// it replaces is first kept in `versions` (the current version lives in `records` only).
+    /// Makes `record` (content, version, `updatedAt`, `deletedAt`) the current version of row
+    /// `rid`, written at `record.updatedAt` by `by` through `operation`. The version it replaces
+    /// is first kept in `versions` (the current version lives in `records` only).
     static func writeNewVersion(
-        rid: Int64, record: Record, contentText: String, by: String, operation: VersionOperation, undelete: Bool = false,
-        db: Database
+        rid: Int64, record: Record, contentText: String, by: String, operation: VersionOperation, db: Database
     ) throws {
         try db.execute(
             """
@@ -70,11 +69,12 @@ enum RecordRows {
             """, [rid])
         try db.execute(
             """
-            UPDATE records SET content = ?, version = ?, updated_at = ?, version_at = ?, version_by = ?, version_op = ?
-            """ + (undelete ? ", deleted_at = NULL" : "") + " WHERE rid = ?",
+            UPDATE records SET content = ?, version = ?, updated_at = ?, deleted_at = ?, version_at = ?, version_by = ?, version_op = ?
+            WHERE rid = ?
+            """,
             [
-                contentText, record.version, record.updatedAt.milliseconds, record.updatedAt.milliseconds, by, operation.rawValue,
-                rid,
+                contentText, record.version, record.updatedAt.milliseconds, record.deletedAt?.milliseconds,
+                record.updatedAt.milliseconds, by, operation.rawValue, rid,
             ])
     }
 

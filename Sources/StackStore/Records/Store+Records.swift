@@ -190,7 +190,7 @@ extension Store {
             restored.updatedAt = now
             restored.deletedAt = nil
             try RecordRows.writeNewVersion(
-                rid: rid, record: restored, contentText: text, by: principal.entityId, operation: .restore, undelete: true, db: db)
+                rid: rid, record: restored, contentText: text, by: principal.entityId, operation: .restore, db: db)
             try RecordRows.syncGroupMembers(rid: rid, record: restored, ownerEntityId: owner, db: db)
             let seq = try RecordRows.appendChange(rid: rid, record: restored, operation: .restore, at: now, db: db)
             return (restored, seq)
