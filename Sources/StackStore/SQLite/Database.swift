@@ -43,6 +43,8 @@ package final class Database {
         case .readOnly: flags |= SQLITE_OPEN_READONLY
         }
         var db: OpaquePointer?
+        // Before SQLite's first initialization, which the VFS lookup below may make.
+        _ = SQLiteProcess.isConfigured
         // WAL files are written one frame per system call (``WALFileVFS``); the default VFS
         // otherwise.
         let code = sqlite3_open_v2(path, &db, flags, walFileVFS && WALFileVFS.isRegistered ? WALFileVFS.name : nil)

@@ -84,8 +84,8 @@ package final class DatabasePool: Sendable {
         // Checkpoints run on the checkpointer's thread; the writer's own is only a backstop.
         try db.executeScript("PRAGMA wal_autocheckpoint = 32768")
         // The writer's cache holds the pages of its transactions and those the WAL holds newer
-        // than the file; clean pages of the file come through mmap. A bigger cache costs memory
-        // and a longer walk of its hash table at every commit (pcache1Truncate).
+        // than the file; clean pages of the file come through mmap. 64 and 128 MiB measured no
+        // faster on patches of a million records.
         try Self.tune(db, cacheKiB: 16384)
         // No `PRAGMA quick_check` here: it reads the whole file (seconds for a million records) at
         // every start. A file that is not a database fails above; `stack check` runs the full
