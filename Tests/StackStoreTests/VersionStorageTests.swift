@@ -83,7 +83,7 @@ import Testing
                    (1, 2, '{"t":2}', 300, 'E', 'update'),
                    (1, 3, '{"t":3}', 500, 'E', 'restore');
             """)
-        try Schema.migrations.migrate(db)
+        try Migrations(Array(Schema.migrations.migrations.prefix(6))).migrate(db)
         #expect(try db.pragmaInt("user_version") == 6)
         #expect(try db.fetchAll("SELECT rid, version FROM versions ORDER BY rid, version") { "\($0.int(0)).\($0.int(1))" } == ["1.1", "1.2"])
         let current = try db.fetchAll("SELECT version_at, version_by, version_op FROM records ORDER BY rid") {

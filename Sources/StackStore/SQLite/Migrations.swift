@@ -4,6 +4,14 @@ package struct Migrations: Sendable {
     package struct Migration: Sendable {
         package var version: Int
         package var sql: String
+        /// Work SQL alone cannot express, run after `sql` in the same transaction.
+        package var code: (@Sendable (Database) throws -> Void)?
+
+        package init(version: Int, sql: String, code: (@Sendable (Database) throws -> Void)? = nil) {
+            self.version = version
+            self.sql = sql
+            self.code = code
+        }
     }
 
     package var migrations: [Migration]
@@ -26,6 +34,7 @@ package struct Migrations: Sendable {
         for migration in migrations where migration.version > current {
             try db.inTransaction(.immediate) { db in
                 try db.executeScript(migration.sql)
+                try migration.code?(db)
                 try db.executeScript("PRAGMA user_version = \(migration.version)")
             }
         }

@@ -22,6 +22,7 @@ enum Schema {
         .init(version: 4, sql: version4),
         .init(version: 5, sql: version5),
         .init(version: 6, sql: version6),
+        .init(version: 7, sql: "", code: version7),
     ])
 
     static let version1 = """

@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+import StackTesting
+@testable import StackStore
+
+/// Schema version 7: the CHECK constraints on `changes.operation` and `records.version_op` are
+/// comparisons, which SQLite evaluates without building a temporary B-tree per row, and they
+/// still refuse what they refused.
+@Suite struct CheckConstraintTests {
+    static let constrained = ["changes", "records"]
+
+    private func expectConstraintsHold(_ db: Database) throws {
+        try db.executeScript("INSERT INTO types (id, schema, created_at) VALUES ('note', '{}', 0)")
+        try db.execute(
+            """
+            INSERT INTO records (rid, id, type, content, version, created_at, updated_at, created_by, version_op)
+            VALUES (1, 'a', 'note', '{}', 1, 0, 0, 'owner', 'restore')
+            """)
+        for operation in ["create", "update", "delete", "restore", "permissions", "erase"] {
+            try db.execute(
+                "INSERT INTO changes (rid, record_id, type, version, operation, at) VALUES (1, 'a', 'note', 1, ?, 0)", [operation])
+        }
+        for (sql, value) in [
+            ("INSERT INTO changes (rid, record_id, type, version, operation, at) VALUES (1, 'a', 'note', 1, ?, 0)", "Create"),
+            ("UPDATE records SET version_op = ? WHERE rid = 1", "delete"),
+        ] {
+            #expect(throws: DatabaseError.self, "\(sql) with \(value)") { try db.execute(sql, [value]) }
+        }
+        // The plans build no temporary table for the constraint.
+        for sql in [
+            "INSERT INTO changes (rid, record_id, type, version, operation, at) VALUES (1, 'a', 'note', 1, 'create', 0)",
+            "UPDATE records SET version_op = 'update' WHERE rid = 1",
+        ] {
+            let opcodes = try db.fetchAll("EXPLAIN " + sql) { $0.text(1) }
+            #expect(!opcodes.isEmpty)
+            #expect(!opcodes.contains("OpenEphemeral"), "\(sql)")
+        }
+        #expect(try db.pragmaText("integrity_check") == "ok")
+    }
+
+    @Test func aNewStackHasTheComparisons() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let db = try Database(path: dir.path + "/new.db", mode: .create)
+        defer { db.close() }
+        try Schema.migrations.migrate(db)
+        #expect(try db.pragmaInt("user_version") == 7)
+        try expectConstraintsHold(db)
+    }
+
+    /// A version-6 file with rows: the migration changes the two tables' text and nothing else,
+    /// and another connection opened before it sees the new constraints.
+    @Test func version7RewritesTheConstraintsOfAVersion6File() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let path = dir.path + "/v6.db"
+        let db = try Database(path: path, mode: .create)
+        defer { db.close() }
+        #expect(try db.pragmaText("journal_mode = WAL") == "wal")
+        try Migrations(Array(Schema.migrations.migrations.prefix(6))).migrate(db)
+        let schemaBefore = try db.fetchAll("SELECT name, sql FROM sqlite_schema ORDER BY name") { [$0.text(0), $0.text(1)] }
+        let other = try Database(path: path, mode: .readWrite)
+        defer { other.close() }
+        #expect(try other.fetchOne("SELECT count(*) FROM changes") { $0.int(0) } == 0)
+
+        try Schema.migrations.migrate(db)
+        #expect(try db.pragmaInt("user_version") == 7)
+        let schemaAfter = try db.fetchAll("SELECT name, sql FROM sqlite_schema ORDER BY name") { [$0.text(0), $0.text(1)] }
+        #expect(schemaAfter.map { $0[0] } == schemaBefore.map { $0[0] })
+        for (before, after) in zip(schemaBefore, schemaAfter) {
+            if Self.constrained.contains(before[0]) {
+                #expect(after[1] != before[1])
+                #expect(after[1].contains(" IN (") == false, "\(after[1])")
+            } else {
+                #expect(after == before)
+            }
+        }
+        try expectConstraintsHold(other)
+    }
+}
