@@ -41,9 +41,10 @@ enum FullTextIndex {
                 """)
     ])
 
-    /// The SQL expression of the text indexed for a content: its string values, space-separated.
+    /// The SQL expression of the text indexed for a content (``ContentText``; the connection
+    /// must have the function registered).
     static func body(_ content: String) -> String {
-        "coalesce((SELECT group_concat(t.value, ' ') FROM json_tree(\(content)) t WHERE t.type = 'text'), '')"
+        "\(ContentText.sqlFunctionName)(\(content))"
     }
 
     /// Where the index stands. `indexedThrough` is `nil` while a rebuild is under way.

@@ -49,6 +49,7 @@ final class FullTextIndexer: @unchecked Sendable {  // mutable state is guarded 
         // `secure_delete`: an erased record's text (`docs`) is overwritten, as in `stack.db`.
         try db.executeScript("PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA secure_delete = ON")
         try FullTextIndex.migrations.migrate(db)
+        try ContentText.register(on: db)
         return db
     }
 
