@@ -25,9 +25,11 @@ enum PageCacheTruncation {
     /// The default cache's methods, read once before the wrapper replaces them.
     nonisolated(unsafe) private static var base = sqlite3_pcache_methods2()
 
-    /// What the wrapper keeps for one cache: the default cache's own handle, the largest page
-    /// number one of its pages may have, and the pages parked on the lock page's number.
+    /// What the wrapper keeps for one cache: the default cache's methods (a copy, so that a call
+    /// reads no global) and own handle, the largest page number one of its pages may have, and
+    /// the pages parked on the lock page's number.
     private struct Tracked {
+        var base: sqlite3_pcache_methods2
         var inner: OpaquePointer
         var largestKey: UInt32
         var lockPageKey: UInt32
@@ -49,21 +51,31 @@ enum PageCacheTruncation {
             let state = UnsafeMutablePointer<Tracked>.allocate(capacity: 1)
             // SQLite's lock page: PENDING_BYTE (1 GiB) / page size + 1 (`PAGER_SJ_PGNO`).
             let lockPage = UInt32(0x4000_0000 / Int(max(pageSize, 512))) + 1
-            state.initialize(to: Tracked(inner: inner, largestKey: 0, lockPageKey: lockPage, parkedOnLockPage: 0))
+            state.initialize(
+                to: Tracked(base: PageCacheTruncation.base, inner: inner, largestKey: 0, lockPageKey: lockPage, parkedOnLockPage: 0))
             return OpaquePointer(state)
         }
-        methods.xCachesize = { cache, size in PageCacheTruncation.base.xCachesize?(PageCacheTruncation.tracked(cache).pointee.inner, size) }
-        methods.xPagecount = { cache in PageCacheTruncation.base.xPagecount?(PageCacheTruncation.tracked(cache).pointee.inner) ?? 0 }
+        methods.xCachesize = { cache, size in
+            let state = PageCacheTruncation.tracked(cache)
+            state.pointee.base.xCachesize?(state.pointee.inner, size)
+        }
+        methods.xPagecount = { cache in
+            let state = PageCacheTruncation.tracked(cache)
+            return state.pointee.base.xPagecount?(state.pointee.inner) ?? 0
+        }
         methods.xFetch = { cache, key, create in
             let state = PageCacheTruncation.tracked(cache)
-            let page = PageCacheTruncation.base.xFetch!(state.pointee.inner, key, create)
+            let page = state.pointee.base.xFetch!(state.pointee.inner, key, create)
             if page != nil, key > state.pointee.largestKey { state.pointee.largestKey = key }
             return page
         }
-        methods.xUnpin = { cache, page, discard in PageCacheTruncation.base.xUnpin?(PageCacheTruncation.tracked(cache).pointee.inner, page, discard) }
+        methods.xUnpin = { cache, page, discard in
+            let state = PageCacheTruncation.tracked(cache)
+            state.pointee.base.xUnpin?(state.pointee.inner, page, discard)
+        }
         methods.xRekey = { cache, page, oldKey, newKey in
             let state = PageCacheTruncation.tracked(cache)
-            PageCacheTruncation.base.xRekey!(state.pointee.inner, page, oldKey, newKey)
+            state.pointee.base.xRekey!(state.pointee.inner, page, oldKey, newKey)
             if oldKey == state.pointee.lockPageKey, state.pointee.parkedOnLockPage > 0 {
                 state.pointee.parkedOnLockPage -= 1
             }
@@ -77,17 +89,20 @@ enum PageCacheTruncation {
             let state = PageCacheTruncation.tracked(cache)
             let lockPageAbove = state.pointee.parkedOnLockPage > 0 && state.pointee.lockPageKey >= limit
             guard state.pointee.largestKey >= limit || lockPageAbove else { return }
-            PageCacheTruncation.base.xTruncate!(state.pointee.inner, limit)
+            state.pointee.base.xTruncate!(state.pointee.inner, limit)
             if state.pointee.lockPageKey >= limit { state.pointee.parkedOnLockPage = 0 }
             if limit > 0 { state.pointee.largestKey = min(state.pointee.largestKey, limit - 1) }
         }
         methods.xDestroy = { cache in
             let state = PageCacheTruncation.tracked(cache)
-            PageCacheTruncation.base.xDestroy!(state.pointee.inner)
+            state.pointee.base.xDestroy!(state.pointee.inner)
             state.deinitialize(count: 1)
             state.deallocate()
         }
-        methods.xShrink = { cache in PageCacheTruncation.base.xShrink?(PageCacheTruncation.tracked(cache).pointee.inner) }
+        methods.xShrink = { cache in
+            let state = PageCacheTruncation.tracked(cache)
+            state.pointee.base.xShrink?(state.pointee.inner)
+        }
         return stack_sqlite3_config_pcache2(&methods) == SQLITE_OK
     }
 }

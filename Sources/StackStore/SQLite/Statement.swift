@@ -32,7 +32,8 @@ package final class Statement {
     /// Resets the statement and binds `arguments` to its parameters, in order.
     package func bind(_ arguments: StatementArguments) throws(DatabaseError) {
         sqlite3_reset(handle)
-        sqlite3_clear_bindings(handle)
+        // No sqlite3_clear_bindings: every parameter is bound below, which releases its previous
+        // value (clearing them first was 2 % of the writer's time per create).
         let count = Int(sqlite3_bind_parameter_count(handle))
         // Programmer error, not input error: the SQL and its argument list disagree.
         precondition(count == arguments.count, "statement expects \(count) arguments, got \(arguments.count): \(sql)")
