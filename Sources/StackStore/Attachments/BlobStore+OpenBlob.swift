@@ -1,4 +1,3 @@
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -22,10 +21,10 @@ public final class OpenBlob: Sendable {
 
     private let path: String
     /// The descriptor while this object still owns it; `nil` once closed or taken.
-    private let owned: Mutex<Int32?>
+    private let owned: Locked<Int32?>
 
     init(descriptor: Int32, offset: Int64, length: Int64, blobSize: Int64, path: String) {
-        self.owned = Mutex(descriptor)
+        self.owned = Locked(descriptor)
         self.offset = offset
         self.length = length
         self.blobSize = blobSize

@@ -1,4 +1,3 @@
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -42,7 +41,7 @@ public final class BlobWriter: Sendable {
     /// File name of the temporary file in `store.temporaryDirectory`.
     private let temporaryName: String
     private let temporaryPath: String
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     init(store: BlobStore, maxSize: Int64?) throws(BlobStoreError) {
         self.store = store
@@ -60,7 +59,7 @@ public final class BlobWriter: Sendable {
             _ = store.activeTemporaryFiles.withLock { $0.remove(name) }
             throw error
         }
-        state = Mutex(State(fd: fd))
+        state = Locked(State(fd: fd))
     }
 
     deinit {

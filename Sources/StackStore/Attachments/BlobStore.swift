@@ -1,5 +1,4 @@
 import Dispatch
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -40,7 +39,7 @@ public final class BlobStore: Sendable {
 
     /// Names (in `tmp/`) of the temporary files of writers still open in this process, which
     /// `removeTemporaryFiles()` leaves alone.
-    let activeTemporaryFiles = Mutex<Set<String>>([])
+    let activeTemporaryFiles = Locked<Set<String>>([])
 
     /// Opens the blob folders of `dataDirectory`, creating them (and the data directory with its
     /// parents) when missing.
