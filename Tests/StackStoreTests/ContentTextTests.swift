@@ -22,6 +22,8 @@ import StackTesting
         #expect(ContentText.text(of: try JSON(parsing: Self.contents[3])) == "")
         #expect(ContentText.text(of: try JSON(parsing: Self.contents[4])) == "")
         #expect(ContentText.text(of: try JSON(parsing: Self.contents[5])) == " after empty")
+        // Whole, NUL included (SQLite 3.40's json_tree cut such a string at the NUL).
+        #expect(ContentText.text(of: try JSON(parsing: #"{"a":"before\u0000after","b":"next"}"#)) == "before\u{0}after next")
     }
 
     /// The SQL function gives what SQLite's own walk of the JSON (`json_tree`, which the index
