@@ -20,13 +20,17 @@ import Testing
     }
 
     /// Starts a write that inserts `name` and then holds the writer thread until `release` is
-    /// signalled; returns once the write is running.
+    /// signalled; returns once the write is running. (Should its batch run again, the write holds
+    /// nothing the second time: the writes queued meanwhile join its batch.)
     func holdWriter(_ pool: DatabasePool, inserting name: String) async throws -> (write: Task<Void, any Error>, release: DispatchSemaphore) {
         let started = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
+        let held = Locked(false)
         let write = Task {
             try await pool.write { db in
                 try db.execute("INSERT INTO t (name) VALUES (?)", [name])
+                guard !held.withLock({ $0 }) else { return }
+                held.withLock { $0 = true }
                 started.signal()
                 release.wait()
             }
@@ -162,6 +166,53 @@ import Testing
             #expect(names == ["a", "e", "first!"])
             let scratch = try await pool.read { db in try db.exists("SELECT 1 FROM sqlite_master WHERE name = 'scratch'") }
             #expect(!scratch)
+        }
+    }
+
+    /// With durability `normal`, a write queued while a batch runs joins that batch's
+    /// transaction: the batch's first write is acknowledged only once the later one has run too,
+    /// in the same commit. With `full` the batch commits without it.
+    @Test(.timeLimit(.minutes(1)), arguments: [Durability.normal, .full])
+    func aWriteQueuedWhileABatchRunsSharesItsCommitWhenNormal(_ durability: Durability) async throws {
+        try await withPool(durability) { pool in
+            let (holder, release) = try await holdWriter(pool, inserting: "first")
+            let ran = Locked(false)
+            let later = Task {
+                try await pool.write { db in
+                    Thread.sleep(forTimeInterval: 0.2)  // long after the first write's own commit would be
+                    try db.execute("INSERT INTO t (name) VALUES ('later')")
+                    ran.withLock { $0 = true }
+                }
+            }
+            try await Task.sleep(for: .milliseconds(100))  // queued behind the holder
+            release.signal()
+            try await holder.value
+            #expect(ran.withLock { $0 } == (durability == .normal))
+            try await later.value
+        }
+    }
+
+    /// A batch takes no write queued behind a job that runs alone: order is kept.
+    @Test(.timeLimit(.minutes(1))) func aBatchTakesNoWriteQueuedBehindAnExclusiveJob() async throws {
+        try await withPool(.normal) { pool in
+            let order = Locked<[String]>([])
+            let (holder, release) = try await holdWriter(pool, inserting: "first")
+            let alone = Task {
+                try await pool.writeWithoutTransaction { db in
+                    let name = db.isInsideTransaction ? "alone, in a transaction" : "alone"
+                    order.withLock { $0.append(name) }
+                }
+            }
+            try await Task.sleep(for: .milliseconds(50))
+            let later = Task {
+                try await pool.write { _ in order.withLock { $0.append("later") } }
+            }
+            try await Task.sleep(for: .milliseconds(50))
+            release.signal()
+            try await holder.value
+            try await alone.value
+            try await later.value
+            #expect(order.withLock { $0 } == ["alone", "later"])
         }
     }
 

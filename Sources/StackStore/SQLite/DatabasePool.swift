@@ -142,7 +142,19 @@ package final class DatabasePool: Sendable {
                     return
                 }
             }
-            batcher.runBatch(batch, on: db)
+            // With durability `normal` the batch also takes the writes queued while it runs (not
+            // past an exclusive job, which must run after everything queued before it), up to the
+            // batch limit: they share its commit instead of paying one of their own (creates, 32
+            // writers: +5–10 %). With `full` a write waits for the flush, which already covers
+            // every commit made meanwhile; a longer transaction only starts it later (patches
+            // measured 4 % slower).
+            var room = configuration.durability == .normal ? configuration.maxBatchSize - batch.count : 0
+            batcher.runBatch(batch, on: db) {
+                guard room > 0 else { return [] }
+                let more = writerQueue.takeLeading(limit: room) { $0.kind == .batched }
+                room -= more.count
+                return more
+            }
         }
     }
 

@@ -32,6 +32,22 @@ final class JobQueue<Job>: @unchecked Sendable {  // all state is guarded by `co
         condition.broadcast()
     }
 
+    /// Removes, without waiting, up to `limit` jobs from the front for which `accept` holds,
+    /// stopping at the first it does not accept.
+    func takeLeading(limit: Int, where accept: (Job) -> Bool) -> [Job] {
+        condition.lock()
+        defer { condition.unlock() }
+        var end = head
+        while end < jobs.count, end - head < limit, accept(jobs[end]) { end += 1 }
+        let taken = Array(jobs[head..<end])
+        head = end
+        if head == jobs.count {
+            jobs.removeAll(keepingCapacity: true)
+            head = 0
+        }
+        return taken
+    }
+
     /// Blocks until a job is available and removes it.
     func take() -> Job {
         condition.lock()

@@ -73,7 +73,10 @@ struct WriteBatcher {
         }
     }
 
-    mutating func runBatch(_ jobs: [WriteJob], on db: Database) {
+    /// Runs `jobs` in one transaction. Before committing, the writes that `more` hands over
+    /// (those queued meanwhile) join the same transaction, as long as some keep coming: a write
+    /// that arrives while a batch runs then shares its commit instead of waiting for the next.
+    mutating func runBatch(_ jobs: [WriteJob], on db: Database, more: () -> [WriteJob] = { [] }) {
         var succeeded: [WriteJob] = []
         var failed: [(WriteJob, any Error)] = []
         // Each write runs bare, without a savepoint of its own: a savepoint copies every page the
@@ -105,7 +108,9 @@ struct WriteBatcher {
             }
             var open: [WriteJob] = []
             var restart = false
-            while let job = queue.first {
+            while true {
+                if queue.isEmpty { queue = more()[...] }
+                guard let job = queue.first else { break }
                 queue.removeFirst()
                 let changes = db.totalChanges
                 let schemaChanges = db.schemaChangeCount
