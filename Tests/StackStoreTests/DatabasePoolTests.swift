@@ -179,7 +179,7 @@ import Testing
             let ran = Locked(false)
             let later = Task {
                 try await pool.write { db in
-                    Thread.sleep(forTimeInterval: 0.2)  // long after the first write's own commit would be
+                    Thread.sleep(forTimeInterval: 0.5)  // long after the first write's own commit (and flush) would be
                     try db.execute("INSERT INTO t (name) VALUES ('later')")
                     ran.withLock { $0 = true }
                 }
