@@ -39,13 +39,7 @@ final class JobQueue<Job>: @unchecked Sendable {  // all state is guarded by `co
         defer { condition.unlock() }
         var end = head
         while end < jobs.count, end - head < limit, accept(jobs[end]) { end += 1 }
-        let taken = Array(jobs[head..<end])
-        head = end
-        if head == jobs.count {
-            jobs.removeAll(keepingCapacity: true)
-            head = 0
-        }
-        return taken
+        return removeFront(upTo: end)
     }
 
     /// Blocks until a job is available and removes it.
@@ -53,13 +47,7 @@ final class JobQueue<Job>: @unchecked Sendable {  // all state is guarded by `co
         condition.lock()
         defer { condition.unlock() }
         while head == jobs.count { condition.wait() }
-        let job = jobs[head]
-        head += 1
-        if head == jobs.count {
-            jobs.removeAll(keepingCapacity: true)
-            head = 0
-        }
-        return job
+        return removeFront(upTo: head + 1)[0]
     }
 
     /// Blocks until at least one job is available and removes up to `limit` of them; returns an
@@ -75,7 +63,12 @@ final class JobQueue<Job>: @unchecked Sendable {  // all state is guarded by `co
                 condition.wait()
             }
         }
-        let end = min(jobs.count, head + limit)
+        return removeFront(upTo: min(jobs.count, head + limit))
+    }
+
+    /// Removes and returns the queued jobs before index `end`; the storage starts over once
+    /// drained. Called with `condition` locked.
+    private func removeFront(upTo end: Int) -> [Job] {
         let taken = Array(jobs[head..<end])
         head = end
         if head == jobs.count {
