@@ -78,7 +78,7 @@ public final class Store: Sendable {
         let ownerContent: JSON = ["name": .string(ownerName)]
         let validator = TypeRegistry()
         for definition in builtIns { try validator.insert(definition) }
-        try validator.validate(ownerContent, type: BuiltInTypeIDs.entity)
+        let ownerText = RecordText(ownerContent, type: try validator.validate(ownerContent, type: BuiltInTypeIDs.entity))
         let ownerId = RecordID.generate(at: now)
         let owner = Record(
             id: ownerId, type: BuiltInTypeIDs.entity, content: ownerContent, version: 1, createdAt: now, updatedAt: now,
@@ -92,7 +92,7 @@ public final class Store: Sendable {
                 }
                 try db.execute("INSERT INTO meta (key, value) VALUES ('owner_entity_id', ?)", [ownerId])
                 for definition in builtIns { try TypeRegistry.insertRow(definition, db: db) }
-                let rid = try RecordRows.insert(owner, contentText: ownerContent.serializedString(), db: db)
+                let rid = try RecordRows.insert(owner, text: ownerText, db: db)
                 _ = try RecordRows.appendChange(rid: rid, record: owner, operation: .create, at: now, db: db)
             }
         } catch {

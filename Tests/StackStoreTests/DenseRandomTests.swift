@@ -1,20 +1,9 @@
 import Foundation
 import StackJSON
+import StackTesting
 import Testing
 
 @testable import StackStore
-
-/// A small seeded generator (SplitMix64), so a failing run can be repeated with its seed.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Searches with `q` against the plan that reads the whole set of matches, over random data (dense,
 /// clustered and rare words; content values of every JSON type, missing and null; two types;
@@ -24,7 +13,7 @@ struct SplitMix: RandomNumberGenerator {
 @Suite struct DenseRandomTests {
     @Test func randomSearchesMatchThePlanThatReadsEveryMatch() async throws {
         let seed = UInt64(ProcessInfo.processInfo.environment["SEED"] ?? "1") ?? 1
-        var rng = SplitMix(state: seed)
+        var rng = SplitMix64(seed: seed)
         let s = try await TestStack.make()
         try await s.registerType("note")
         try await s.registerType("other")

@@ -89,6 +89,9 @@ import Testing
             let restored = try await Store.open(at: target)
             #expect(try await Self.typeIndexes(restored) == Self.typeIndexes(s.store))
             #expect(try await Self.entries(restored, type: "task", path: "status") == 1)
+            // The imported rows carry `records.indexed`, which one-type queries read.
+            let open = try RecordQuery(body: try JSON(parsing: #"{"type": "task", "where": {"content.status": "open"}}"#))
+            #expect(try await restored.queryRecords(open, as: restored.ownerPrincipal).results.count == 1)
             await restored.close()
         }
     }

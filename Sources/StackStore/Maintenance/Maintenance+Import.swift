@@ -129,6 +129,8 @@ private struct Importer {
     var summary = TransferSummary()
     /// The order of kinds the format prescribes; a line may not go back to an earlier kind.
     var lastKind = 0
+    /// What each type's records store in `records.indexed`, read from `types` when first needed.
+    var indexedByType: [String: IndexedValues] = [:]
 
     init(db: Database, blobs: BlobStore, owner: String) {
         self.db = db
@@ -215,6 +217,14 @@ private struct Importer {
         summary.attachments += 1
     }
 
+    private mutating func indexedValues(of type: String) throws -> IndexedValues {
+        if let known = indexedByType[type] { return known }
+        let indexes = try db.fetchOne("SELECT indexes FROM types WHERE id = ?", [type]) { try JSON(parsing: $0.bytes(0)) }
+        let values = IndexedValues(indexes?.arrayValue?.compactMap(\.stringValue) ?? [])
+        indexedByType[type] = values
+        return values
+    }
+
     private mutating func importRecord(_ line: JSON, _ n: Int) throws {
         guard let content = line["content"], let versions = line["versions"]?.arrayValue else {
             throw MaintenanceError.invalidExport(line: n, "a record needs \"content\" and \"versions\"")
@@ -265,8 +275,8 @@ private struct Importer {
             throw MaintenanceError.invalidExport(line: n, "the versions must include the current version \(record.version)")
         }
         let rid = try RecordRows.insert(
-            record, contentText: content.serializedString(), versionAt: current.at, versionBy: current.by, operation: current.operation,
-            db: db)
+            record, text: RecordText(content, type: try indexedValues(of: record.type)), versionAt: current.at, versionBy: current.by,
+            operation: current.operation, db: db)
         try RecordRows.writeGrants(rid: rid, grants: grants, replacing: false, db: db)
         try RecordRows.syncGroupMembers(rid: rid, record: record, ownerEntityId: owner, db: db)
         try RecordRows.recordFileReferences(rid: rid, content: content, db: db)

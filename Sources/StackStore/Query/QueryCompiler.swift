@@ -5,23 +5,32 @@ import StackJSON
 /// written as escaped SQL string literals (``pathLiteral(_:)``), so they can match the types'
 /// indexes (``TypeIndexes``). Each predicate is two-valued (0/1, never NULL), so `not` negates exactly.
 enum QueryCompiler {
-    static func compile(_ filter: RecordFilter) -> SQLFragment {
+    /// - Parameter indexed: the path literals of the one type the query is restricted to that
+    ///   its indexes cover (``TypeIndexes/pathLiterals(of:)``). Values at those paths are read
+    ///   from `r.indexed`, which the indexes are built over and which holds the same values
+    ///   (``IndexedValues``); other paths from `r.content`.
+    static func compile(_ filter: RecordFilter, indexed: Set<String> = []) -> SQLFragment {
         switch filter {
         case .and(let children):
             guard !children.isEmpty else { return SQLFragment("1") }
-            return join(children.map(compile), with: "AND")
+            return join(children.map { compile($0, indexed: indexed) }, with: "AND")
         case .or(let children):
             guard !children.isEmpty else { return SQLFragment("0") }
-            return join(children.map(compile), with: "OR")
+            return join(children.map { compile($0, indexed: indexed) }, with: "OR")
         case .not(let child):
-            let inner = compile(child)
+            let inner = compile(child, indexed: indexed)
             return SQLFragment("(NOT \(inner.sql))", inner.arguments)
         case .condition(let field, let op, let operand):
             if let path = pathLiteral(field) {
-                return content(path: path, op, operand)
+                return content(path: path, op, operand, in: source(path, indexed: indexed))
             }
             return builtIn(field, op, operand)
         }
+    }
+
+    /// The column a content path's values are read from: `r.indexed` for a path in `indexed`.
+    static func source(_ p: String, indexed: Set<String>) -> String {
+        indexed.contains(p) ? "r.indexed" : "r.content"
     }
 
     static func join(_ parts: [SQLFragment], with connective: String) -> SQLFragment {
@@ -33,14 +42,14 @@ enum QueryCompiler {
     /// Type tests are written with the path's JSON-type ``rank(_:in:)`` (`rank = 4` is
     /// `json_type IS 'text'`) and values with ``value(_:in:)``: the two leading columns of the
     /// types' indexes (``TypeIndexes``), so an equality or range seeks in them.
-    static func content(path p: String, _ op: FilterOperator, _ operand: JSON) -> SQLFragment {
-        let rank = rank(p)
-        let value = value(p)
+    static func content(path p: String, _ op: FilterOperator, _ operand: JSON, in source: String = "r.content") -> SQLFragment {
+        let rank = rank(p, in: source)
+        let value = value(p, in: source)
         switch op {
-        case .eq: return contentEquals(p, operand)
-        case .ne: return negate(contentEquals(p, operand))
-        case .in: return join((operand.arrayValue ?? []).map { contentEquals(p, $0) }, orEmpty: "0")
-        case .nin: return negate(join((operand.arrayValue ?? []).map { contentEquals(p, $0) }, orEmpty: "0"))
+        case .eq: return contentEquals(p, operand, in: source)
+        case .ne: return negate(contentEquals(p, operand, in: source))
+        case .in: return join((operand.arrayValue ?? []).map { contentEquals(p, $0, in: source) }, orEmpty: "0")
+        case .nin: return negate(join((operand.arrayValue ?? []).map { contentEquals(p, $0, in: source) }, orEmpty: "0"))
         case .exists:
             return SQLFragment("(\(rank) \(operand.boolValue == true ? ">" : "=") 0)")
         case .gt, .gte, .lt, .lte:
@@ -70,9 +79,9 @@ enum QueryCompiler {
     /// Equality that never matches across JSON types (SPEC §5). Every branch is two-valued: the
     /// rank is never NULL, and the value is not NULL when the rank says it is a boolean, number,
     /// string, array or object.
-    static func contentEquals(_ p: String, _ operand: JSON) -> SQLFragment {
-        let rank = rank(p)
-        let value = value(p)
+    static func contentEquals(_ p: String, _ operand: JSON, in source: String = "r.content") -> SQLFragment {
+        let rank = rank(p, in: source)
+        let value = value(p, in: source)
         switch operand {
         case .null: return SQLFragment("(\(rank) = \(Rank.null))")
         // json_extract reads true as 1 and false as 0.
@@ -98,9 +107,9 @@ enum QueryCompiler {
         static let object = 6
     }
 
-    /// The JSON-type rank (``Rank``) of the value at path literal `p` of `table`'s content, never
-    /// NULL. The types' indexes lead with this exact expression (over `content`, where queries
-    /// say `r.content`; SQLite matches them), so keep the two in one place.
+    /// The JSON-type rank (``Rank``) of the value at path literal `p` of the JSON column `table`,
+    /// never NULL. The types' indexes lead with this exact expression (over `indexed`, where
+    /// queries say `r.indexed`; SQLite matches them), so keep the two in one place.
     static func rank(_ p: String, in table: String = "r.content") -> String {
         """
         (CASE json_type(\(table), \(p)) WHEN 'null' THEN \(Rank.null) WHEN 'false' THEN \(Rank.boolean) \

@@ -78,14 +78,15 @@ extension Store {
     /// A content key sorts by (JSON type rank, value): missing < null < booleans < numbers <
     /// strings < arrays < objects, so values of different types never interleave and a keyset
     /// cursor stays exact. Built-in fields sort by their column.
-    static func sortColumns(_ sort: [QuerySortKey]) -> [SortColumn] {
+    /// Content keys in `indexed` are read from `r.indexed` (``QueryCompiler/compile(_:indexed:)``).
+    static func sortColumns(_ sort: [QuerySortKey], indexed: Set<String> = []) -> [SortColumn] {
         sort.flatMap { key -> [SortColumn] in
             guard let p = QueryCompiler.pathLiteral(key.field) else {
                 return [SortColumn(sql: QueryCompiler.column(key.field), descending: key.descending, isBuiltIn: true)]
             }
             return [
-                SortColumn(sql: QueryCompiler.rank(p), descending: key.descending, isBuiltIn: false),
-                SortColumn(sql: QueryCompiler.value(p), descending: key.descending, isBuiltIn: false),
+                SortColumn(sql: QueryCompiler.rank(p, in: QueryCompiler.source(p, indexed: indexed)), descending: key.descending, isBuiltIn: false),
+                SortColumn(sql: QueryCompiler.value(p, in: QueryCompiler.source(p, indexed: indexed)), descending: key.descending, isBuiltIn: false),
             ]
         }
     }

@@ -11,6 +11,8 @@ extension Store {
         /// condition alone, if the type is one literal.
         var hinted: (condition: SQLFragment, type: SQLFragment)?
         var plan: TypeIndexPlan
+        /// The path literals read from `r.indexed` (``QueryCompiler/compile(_:indexed:)``).
+        var indexed: Set<String>
         /// `ORDER BY … LIMIT ?`.
         var tail: String
         /// What a cursor must have been made for (the sort keys).
@@ -68,7 +70,7 @@ extension Store {
             case (let hinted?, .hinted): base = hinted.condition
             case (let hinted?, .probe(let seeking)):
                 let limit = TypeIndexPlan.probeLimit
-                let probe = QueryCompiler.join([hinted.type, QueryCompiler.compile(seeking)], with: "AND")
+                let probe = QueryCompiler.join([hinted.type, QueryCompiler.compile(seeking, indexed: indexed)], with: "AND")
                 let count = try db.fetchOne("SELECT count(*) FROM (SELECT 1 FROM records r WHERE \(probe.sql) LIMIT \(limit))", probe.arguments) {
                     $0.int(0)
                 }
@@ -93,19 +95,21 @@ extension Store {
         var conditions: [SQLFragment] = []
         var hintedType: SQLFragment?
         var plan = TypeIndexPlan.plain
+        var indexed: Set<String> = []
         if let types = query.types {
             let (condition, definition) = typeCondition(types)
             conditions.append(condition)
             if let definition {
                 hintedType = SQLFragment("likelihood(\(condition.sql), 0.5)")
                 plan = TypeIndexPlan.choose(for: query, type: definition)
+                indexed = TypeIndexes.pathLiterals(of: definition)
             }
         }
         if !(query.includeDeleted && principal?.isOwner == true) {
             conditions.append(SQLFragment("r.deleted_at IS NULL"))
         }
         if let filter = query.filter {
-            conditions.append(QueryCompiler.compile(filter))
+            conditions.append(QueryCompiler.compile(filter, indexed: indexed))
         }
         var textMatch: String?
         var textCondition: SQLFragment?
@@ -124,7 +128,7 @@ extension Store {
         if let anchor = query.associatedWith {
             conditions.append(try Store.associationCondition(anchor, relation: query.relation, direction: query.direction, principal: principal))
         }
-        let keys = Store.sortColumns(query.sort)
+        let keys = Store.sortColumns(query.sort, indexed: indexed)
         let descending = query.sort.first?.descending ?? true
         let signature = query.sort.map(\.description).joined(separator: ",")
         if let text = query.cursor {
@@ -140,7 +144,7 @@ extension Store {
         // The type condition comes first, so the hinted text is the plain one with it replaced.
         let hinted = hintedType.map { (condition: QueryCompiler.join([$0] + conditions.dropFirst(), with: "AND"), type: $0) }
         return CompiledQuery(
-            select: select, plain: conditions.isEmpty ? SQLFragment("1") : plain, hinted: hinted, plan: plan,
+            select: select, plain: conditions.isEmpty ? SQLFragment("1") : plain, hinted: hinted, plan: plan, indexed: indexed,
             tail: "ORDER BY \(order.joined(separator: ", ")) LIMIT ?", signature: signature, keys: keys, ridDescending: descending,
             textMatch: textMatch, textCondition: textCondition)
     }

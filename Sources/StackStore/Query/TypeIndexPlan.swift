@@ -22,7 +22,7 @@ enum TypeIndexPlan: Equatable {
     static let probeLimit = 2000
 
     static func choose(for query: RecordQuery, type definition: TypeDefinition) -> TypeIndexPlan {
-        let indexed = Set(definition.indexes.compactMap { FilterField("content." + $0).flatMap(QueryCompiler.pathLiteral) })
+        let indexed = TypeIndexes.pathLiterals(of: definition)
         guard !indexed.isEmpty else { return .plain }
         if let first = query.sort.first, let path = QueryCompiler.pathLiteral(first.field) {
             return indexed.contains(path) ? .hinted : .plain

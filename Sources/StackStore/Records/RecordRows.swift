@@ -33,49 +33,55 @@ enum RecordRows {
     /// Inserts the record's row: its current state, which is also its current version (made at
     /// `versionAt` by `versionBy` through `operation`; for a new record, its creation).
     static func insert(
-        _ record: Record, contentText: String, versionAt: Timestamp, versionBy: String, operation: VersionOperation,
+        _ record: Record, text: RecordText, versionAt: Timestamp, versionBy: String, operation: VersionOperation,
         db: Database
     ) throws -> Int64 {
         let grants = record.permissions ?? []
         try db.execute(
             """
             INSERT INTO records (id, type, content, version, created_at, updated_at, created_by, deleted_at, is_public, permissions,
-                version_at, version_by, version_op)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                version_at, version_by, version_op, indexed)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
-                record.id, record.type, contentText, record.version, record.createdAt.milliseconds, record.updatedAt.milliseconds,
+                record.id, record.type, text.content, record.version, record.createdAt.milliseconds, record.updatedAt.milliseconds,
                 record.createdBy, record.deletedAt?.milliseconds, grants.contains(.public), Grant.json(grants).serializedString(),
-                versionAt.milliseconds, versionBy, operation.rawValue,
+                versionAt.milliseconds, versionBy, operation.rawValue, text.indexed,
             ])
         return db.lastInsertRowID
     }
 
     /// Inserts a new record's row as its version 1, made at its creation by its creator.
-    static func insert(_ record: Record, contentText: String, db: Database) throws -> Int64 {
-        try insert(record, contentText: contentText, versionAt: record.createdAt, versionBy: record.createdBy, operation: .create, db: db)
+    static func insert(_ record: Record, text: RecordText, db: Database) throws -> Int64 {
+        try insert(record, text: text, versionAt: record.createdAt, versionBy: record.createdBy, operation: .create, db: db)
     }
 
     /// Makes `record` (content, version, `updatedAt`, `deletedAt`) the current version of row
     /// `rid`, written at `record.updatedAt` by `by` through `operation`. The version it replaces
     /// is first kept in `versions` (the current version lives in `records` only).
+    /// - Parameter indexed: the new `records.indexed`, or `nil` when it stays as it is; then
+    ///   SQLite leaves the type's indexes alone (it rewrites an index only when the `UPDATE`
+    ///   sets a column the index reads).
     static func writeNewVersion(
-        rid: Int64, record: Record, contentText: String, by: String, operation: VersionOperation, db: Database
+        rid: Int64, record: Record, contentText: String, indexed: String??, by: String, operation: VersionOperation, db: Database
     ) throws {
         try db.execute(
             """
             INSERT INTO versions (rid, version, content, created_at, created_by, operation)
             SELECT rid, version, content, version_at, version_by, version_op FROM records WHERE rid = ?
             """, [rid])
-        try db.execute(
-            """
-            UPDATE records SET content = ?, version = ?, updated_at = ?, deleted_at = ?, version_at = ?, version_by = ?, version_op = ?
-            WHERE rid = ?
-            """,
-            [
-                contentText, record.version, record.updatedAt.milliseconds, record.deletedAt?.milliseconds,
-                record.updatedAt.milliseconds, by, operation.rawValue, rid,
-            ])
+        var arguments: StatementArguments = [
+            contentText, record.version, record.updatedAt.milliseconds, record.deletedAt?.milliseconds,
+            record.updatedAt.milliseconds, by, operation.rawValue,
+        ]
+        let set = "content = ?, version = ?, updated_at = ?, deleted_at = ?, version_at = ?, version_by = ?, version_op = ?"
+        if let indexed {
+            arguments += [indexed, rid]
+            try db.execute("UPDATE records SET \(set), indexed = ? WHERE rid = ?", arguments)
+        } else {
+            arguments.append(rid)
+            try db.execute("UPDATE records SET \(set) WHERE rid = ?", arguments)
+        }
     }
 
     /// An earlier version, kept by the import (which writes the current one into `records`).
@@ -145,6 +151,18 @@ enum RecordRows {
         case .object(let o): for (_, v) in o { collectFileIDCandidates(v, into: &set) }
         default: break
         }
+    }
+}
+
+/// The texts a record's row holds: its content, and that content cut down to its type's index
+/// paths (``IndexedValues``; `nil` when the type indexes nothing).
+struct RecordText: Sendable {
+    var content: String
+    var indexed: String?
+
+    init(_ content: JSON, type: IndexedValues) {
+        self.content = content.serializedString()
+        indexed = type.text(of: content)
     }
 }
 

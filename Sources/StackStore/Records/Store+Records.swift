@@ -13,12 +13,12 @@ extension Store {
     public func createRecord(
         _ input: NewRecord, as principal: Principal?, idempotency: IdempotencyStamp<Record>? = nil
     ) async throws -> Record {
-        let (record, contentText) = try prepareNewRecord(input, as: principal, at: .now())
+        let (record, text) = try prepareNewRecord(input, as: principal, at: .now())
         let owner = ownerEntityId
         let lifetime = configuration.idempotencyLifetimeMilliseconds
         let checkID = input.id != nil
         let seq = try await write { db -> Int64 in
-            let seq = try Store.insertNewRecord(record, contentText: contentText, checkID: checkID, ownerEntityId: owner, db: db)
+            let seq = try Store.insertNewRecord(record, text: text, checkID: checkID, ownerEntityId: owner, db: db)
             if let idempotency {
                 try IdempotencyRows.insert(idempotency, result: record, now: record.createdAt, lifetime: lifetime, db: db)
             }
@@ -33,7 +33,7 @@ extension Store {
     /// - Throws: the first record's error; nothing is written then.
     public func createRecords(_ inputs: [NewRecord], as principal: Principal?) async throws -> [Record] {
         let now = Timestamp.now()
-        var prepared: [(Record, String, Bool)] = []
+        var prepared: [(Record, RecordText, Bool)] = []
         prepared.reserveCapacity(inputs.count)
         for input in inputs {
             let (record, text) = try prepareNewRecord(input, as: principal, at: now)
@@ -44,7 +44,7 @@ extension Store {
         let seq = try await writeAlone { db -> Int64 in
             var seq: Int64 = 0
             for (record, text, checkID) in batch {
-                seq = try Store.insertNewRecord(record, contentText: text, checkID: checkID, ownerEntityId: owner, db: db)
+                seq = try Store.insertNewRecord(record, text: text, checkID: checkID, ownerEntityId: owner, db: db)
             }
             return seq
         }
@@ -53,8 +53,8 @@ extension Store {
     }
 
     /// SPEC §3/§4 checks of a new record, done before the write: principal, type, create grant,
-    /// permissions (owner only), client id, content. Returns the record and its serialized content.
-    func prepareNewRecord(_ input: NewRecord, as principal: Principal?, at now: Timestamp) throws -> (Record, String) {
+    /// permissions (owner only), client id, content. Returns the record and the texts of its row.
+    func prepareNewRecord(_ input: NewRecord, as principal: Principal?, at now: Timestamp) throws -> (Record, RecordText) {
         guard let principal else { throw StoreError.unauthorized }
         guard types.entry(input.type) != nil else { throw StoreError.unknownType(input.type) }
         // SPEC §4: create needs the token's create grant; entity and group records are the owner's.
@@ -68,22 +68,22 @@ extension Store {
             throw StoreError.invalidRequest(
                 "the id must match ^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$ and not be \"query\"")
         }
-        try types.validate(input.content, type: input.type)
+        let indexed = try types.validate(input.content, type: input.type)
         let record = Record(
             id: input.id ?? RecordID.generate(at: now), type: input.type, content: input.content, version: 1, createdAt: now,
             updatedAt: now, createdBy: principal.entityId, deletedAt: nil, permissions: input.permissions ?? [])
-        return (record, input.content.serializedString())
+        return (record, RecordText(input.content, type: indexed))
     }
 
     /// Inserts a new record's rows (current state, version 1, grants, group members, file
     /// references, the `create` event); returns the event's `seq`.
     static func insertNewRecord(
-        _ record: Record, contentText: String, checkID: Bool, ownerEntityId: String, db: Database
+        _ record: Record, text: RecordText, checkID: Bool, ownerEntityId: String, db: Database
     ) throws -> Int64 {
         if checkID, try db.exists("SELECT 1 FROM records WHERE id = ?", [record.id]) {
             throw StoreError.conflict("a record with id \"\(record.id)\" exists")
         }
-        let rid = try RecordRows.insert(record, contentText: contentText, db: db)
+        let rid = try RecordRows.insert(record, text: text, db: db)
         if let grants = record.permissions, !grants.isEmpty {
             try RecordRows.writeGrants(rid: rid, grants: grants, replacing: false, db: db)
         }
@@ -130,14 +130,18 @@ extension Store {
             let (rid, current) = try Store.loadForWrite(id: id, principal: principal, ifMatch: ifMatch, db: db)
             let merged = current.content.merging(patch: patch)
             if merged == current.content { return (current, nil) }
-            try types.validate(merged, type: current.type)
+            let paths = try types.validate(merged, type: current.type)
+            // Unchanged indexed values leave `records.indexed`, and so the type's indexes, alone.
+            let indexed = paths.projection(of: merged)
+            let indexedText: String?? = indexed == paths.projection(of: current.content) ? .none : .some(indexed?.serializedString())
             let now = Timestamp.now()
             var updated = current
             updated.content = merged
             updated.version += 1
             updated.updatedAt = max(now, current.updatedAt)
             try RecordRows.writeNewVersion(
-                rid: rid, record: updated, contentText: merged.serializedString(), by: principal.entityId, operation: .update, db: db)
+                rid: rid, record: updated, contentText: merged.serializedString(), indexed: indexedText, by: principal.entityId,
+                operation: .update, db: db)
             try RecordRows.syncGroupMembers(rid: rid, record: updated, ownerEntityId: owner, db: db)
             try RecordRows.recordFileReferences(rid: rid, content: merged, db: db)
             let seq = try RecordRows.appendChange(rid: rid, record: updated, operation: .update, at: updated.updatedAt, db: db)
@@ -176,6 +180,7 @@ extension Store {
     public func restoreRecord(_ id: String, version: Int, ifMatch: Int? = nil, as principal: Principal?) async throws -> Record {
         guard let principal else { throw StoreError.unauthorized }
         let owner = ownerEntityId
+        let types = self.types
         let (record, seq) = try await write { db -> (Record, Int64) in
             let (rid, current) = try Store.loadForWrite(
                 id: id, principal: principal, ifMatch: ifMatch, allowDeletedForCreator: true, db: db)
@@ -190,7 +195,8 @@ extension Store {
             restored.updatedAt = now
             restored.deletedAt = nil
             try RecordRows.writeNewVersion(
-                rid: rid, record: restored, contentText: text, by: principal.entityId, operation: .restore, db: db)
+                rid: rid, record: restored, contentText: text, indexed: .some(types.indexedValues(of: current.type).text(of: restored.content)),
+                by: principal.entityId, operation: .restore, db: db)
             try RecordRows.syncGroupMembers(rid: rid, record: restored, ownerEntityId: owner, db: db)
             let seq = try RecordRows.appendChange(rid: rid, record: restored, operation: .restore, at: now, db: db)
             return (restored, seq)

@@ -13,6 +13,8 @@
 ///   `group_members` lists, for every owner-created non-deleted `group` record, its members, kept
 ///   in sync on every write to a group. Together they make "may E read R" an indexed predicate
 ///   (see `AccessRules`).
+/// - `records.indexed` is the content cut down to the paths its type indexes, over which the
+///   types' indexes are built (since version 8, ``IndexedValues``).
 /// - `changes` is the append-only event log (`seq` never reused, thanks to AUTOINCREMENT).
 enum Schema {
     static let migrations = Migrations([
@@ -23,6 +25,7 @@ enum Schema {
         .init(version: 5, sql: version5),
         .init(version: 6, sql: version6),
         .init(version: 7, sql: "", code: version7),
+        .init(version: 8, sql: version8),
     ])
 
     static let version1 = """

@@ -22,7 +22,7 @@ extension Store {
         let hash = TokenSecret.hash(of: secret)
         let tokenId = TokenSecret.generateID()
         // Without an entity id, the token's entity record is made in the same transaction.
-        var newEntity: (Record, String)?
+        var newEntity: (Record, RecordText)?
         if input.entityId == nil {
             newEntity = try prepareNewRecord(
                 NewRecord(type: BuiltInTypeIDs.entity, content: ["name": .string(input.name)]), as: principal, at: now)
@@ -35,7 +35,7 @@ extension Store {
         let seq = try await write { db -> Int64? in
             var seq: Int64?
             if let (record, text) = entity {
-                seq = try Store.insertNewRecord(record, contentText: text, checkID: false, ownerEntityId: owner, db: db)
+                seq = try Store.insertNewRecord(record, text: text, checkID: false, ownerEntityId: owner, db: db)
             }
             guard
                 try db.exists(

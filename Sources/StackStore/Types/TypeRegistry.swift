@@ -6,6 +6,8 @@ final class TypeRegistry: Sendable {
     struct Entry: Sendable {
         let definition: TypeDefinition
         let schema: JSONSchema
+        /// What the type's records store in `records.indexed`.
+        let indexed: IndexedValues
     }
 
     private let entries = Locked<[String: Entry]>([:])
@@ -22,8 +24,14 @@ final class TypeRegistry: Sendable {
     func entry(_ id: String) -> Entry? { entries.withLock { $0[id] } }
 
     func insert(_ definition: TypeDefinition) throws(StoreError) {
-        let entry = Entry(definition: definition, schema: try TypeRegistry.compile(definition.schema))
+        let entry = Entry(
+            definition: definition, schema: try TypeRegistry.compile(definition.schema), indexed: IndexedValues(definition.indexes))
         entries.withLock { $0[definition.id] = entry }
+    }
+
+    /// What records of `type` store in `records.indexed` (nothing, for a type not registered).
+    func indexedValues(of type: String) -> IndexedValues {
+        entry(type)?.indexed ?? IndexedValues([])
     }
 
     var all: [TypeDefinition] {
@@ -31,7 +39,9 @@ final class TypeRegistry: Sendable {
     }
 
     /// Validates record content against its type: an object, valid for the schema.
-    func validate(_ content: JSON, type: String) throws(StoreError) {
+    /// - Returns: what the type's records store in `records.indexed`.
+    @discardableResult
+    func validate(_ content: JSON, type: String) throws(StoreError) -> IndexedValues {
         guard let entry = entry(type) else { throw .unknownType(type) }
         guard case .object = content else {
             throw .invalidContent([
@@ -40,6 +50,7 @@ final class TypeRegistry: Sendable {
         }
         let errors = entry.schema.validate(content)
         if !errors.isEmpty { throw .invalidContent(errors) }
+        return entry.indexed
     }
 
     // MARK: Rows
