@@ -15,7 +15,8 @@
 ///   (see `AccessRules`).
 /// - `records.indexed` is the content cut down to the paths its type indexes, over which the
 ///   types' indexes are built (since version 8, ``IndexedValues``).
-/// - `changes` is the append-only event log (`seq` never reused, thanks to AUTOINCREMENT).
+/// - `changes` is the append-only event log (`seq` never reused: no event is ever deleted; until
+///   version 9 also thanks to AUTOINCREMENT).
 enum Schema {
     static let migrations = Migrations([
         .init(version: 1, sql: version1),
@@ -26,6 +27,7 @@ enum Schema {
         .init(version: 6, sql: version6),
         .init(version: 7, sql: "", code: version7),
         .init(version: 8, sql: version8),
+        .init(version: 9, sql: "", code: version9),
     ])
 
     static let version1 = """
