@@ -379,6 +379,28 @@ private func invalid(_ s: TestStack, _ body: String) async -> String? {
         return db
     }
 
+    /// A pass says more is waiting only when it took as many changes as it may: a pass that took
+    /// fewer leaves what came meanwhile to the next (timed) pass.
+    @Test func aPassSaysMoreOnlyWhenItTookItsLimit() async throws {
+        let s = try await TestStack.make()
+        try await s.registerType("note")
+        for i in 0..<5 {
+            _ = try await s.store.createRecord(NewRecord(type: "note", content: ["title": .string("word\(i)")]), as: s.owner)
+        }
+        // Caught up before closing: a search waits for the index.
+        _ = try await s.store.queryRecords(RecordQuery(list: RecordListQuery(), text: "word0"), as: s.owner)
+        await s.store.close()
+        defer { s.directory.remove() }
+        let db = try indexerConnection(s)
+        defer { db.close() }
+        let latest = try #require(try db.fetchOne("SELECT max(seq) FROM store.changes") { $0.int64(0) })
+        try db.execute("UPDATE state SET seq = ?", [latest - 5])
+        #expect(try FullTextIndex.indexNext(db, limit: 3) == FullTextIndex.Progress(indexedThrough: latest - 2, more: true))
+        #expect(try FullTextIndex.indexNext(db, limit: 3) == FullTextIndex.Progress(indexedThrough: latest, more: false))
+        #expect(try FullTextIndex.indexNext(db, limit: 3) == FullTextIndex.Progress(indexedThrough: latest, more: false))
+        #expect(try db.fetchOne("SELECT count(*) FROM records_fts WHERE records_fts MATCH 'word4'") { $0.int(0) } == 1)
+    }
+
     /// A rebuild goes through the records in chunks, then follows the changes made meanwhile.
     @Test func aRebuildInChunksEndsEqualToAFreshIndex() async throws {
         let s = try await TestStack.make()

@@ -112,8 +112,9 @@ enum FullTextIndex {
             }
             // The first read of `store` fixes its snapshot: the changes and the records read below
             // agree with each other.
-            guard let upto = try db.fetchOne(
-                "SELECT max(seq) FROM (SELECT seq FROM store.changes WHERE seq > ? ORDER BY seq LIMIT ?)", [state.seq, limit], { $0.optionalInt64(0) })
+            guard let (count, upto) = try db.fetchOne(
+                "SELECT count(*), max(seq) FROM (SELECT seq FROM store.changes WHERE seq > ? ORDER BY seq LIMIT ?)", [state.seq, limit],
+                { row in row.optionalInt64(1).map { (row.int(0), $0) } })
                 .flatMap({ $0 })
             else { return (state, .upToDate(state.seq)) }
             try db.execute(
@@ -124,7 +125,7 @@ enum FullTextIndex {
                       WHERE seq > ? AND seq <= ? AND rid IS NOT NULL AND operation IN ('create', 'update', 'restore', 'erase')) c
                 """, [state.seq, upto])
             let at = try db.fetchOne("SELECT at FROM store.changes WHERE seq = ?", [upto]) { $0.int64(0) }
-            return (state, .changes(upto: upto, at: at))
+            return (state, .changes(upto: upto, at: at, full: count >= limit))
         }
         if case .upToDate(let seq) = step { return Progress(indexedThrough: seq, more: false) }
         try betweenSteps()
@@ -150,7 +151,7 @@ enum FullTextIndex {
                 let (nextAfter, throughAfter): (Int64?, Int64?) = done ? (nil, nil) : (upper, through)
                 try db.execute("UPDATE state SET rebuild_next = ?, rebuild_through = ? WHERE id = 1", [nextAfter, throughAfter])
                 return Progress(indexedThrough: nil, more: true)
-            case .changes(let upto, let at):
+            case .changes(let upto, let at, let full):
                 // Texts the index already holds need nothing (NULL IS NULL: a record created and
                 // erased before the index saw it).
                 try db.execute("DELETE FROM temp.fts_batch WHERE body IS (SELECT d.body FROM docs d WHERE d.rid = fts_batch.rid)")
@@ -164,7 +165,10 @@ enum FullTextIndex {
                 try db.execute("INSERT INTO docs (rid, body) SELECT rid, body FROM temp.fts_batch WHERE body IS NOT NULL")
                 try db.execute("INSERT INTO records_fts (rowid, body) SELECT rid, body FROM temp.fts_batch WHERE body IS NOT NULL")
                 try db.execute("UPDATE state SET seq = ?, seq_at = ? WHERE id = 1", [upto, at])
-                return Progress(indexedThrough: upto, more: true)
+                // More is known to wait only when the pass took all it could: otherwise what came
+                // meanwhile waits for the next pass (each pass costs a transaction and makes an
+                // FTS5 segment, so a pass right after a full one would take a few changes only).
+                return Progress(indexedThrough: upto, more: full)
             }
         }
     }
@@ -188,8 +192,9 @@ enum FullTextIndex {
         case startRebuild
         /// Index the records `temp.fts_batch` holds, a chunk of the rebuild up to `upper`.
         case rebuild(upper: Int64, through: Int64)
-        /// Apply `temp.fts_batch` for the changes up to `upto` (made at `at`).
-        case changes(upto: Int64, at: Int64?)
+        /// Apply `temp.fts_batch` for the changes up to `upto` (made at `at`); `full` when the
+        /// pass took as many changes as it may.
+        case changes(upto: Int64, at: Int64?, full: Bool)
         /// Nothing new after `seq`.
         case upToDate(Int64)
     }
