@@ -190,21 +190,26 @@ public final class App: Sendable {
             throw Problem.badRequest("Idempotency-Key must be 1 to 255 visible ASCII characters.")
         }
         let request = context.request
-        // Attachments are streamed, never held whole: their fingerprint is the declared metadata.
+        // Attachments are streamed to their blob, never held whole: their fingerprint covers the
+        // SHA-256 of the bytes (`RequestFingerprint.uploadBody`), known once the body is read, by
+        // the route for a first request (`requestHashOfResult`) and here for a repeated one.
         let isStreamed = route.pattern == "/attachments"
         let body = isStreamed ? [] : try await request.body.collect(upTo: configuration.maxJSONBytes)
-        var fingerprintBody = body
-        if isStreamed {
-            fingerprintBody = Array("\(request.body.declaredLength.map(String.init) ?? "chunked")".utf8)
-        }
-        let hash = RequestFingerprint.hash(
-            method: request.method, target: request.target, contentType: request.header("Content-Type"), body: fingerprintBody)
+        let contentType = request.header("Content-Type")
+        let hash = RequestFingerprint.hash(method: request.method, target: request.target, contentType: contentType, body: body)
         guard idempotency.begin(entityId: principal.entityId, key: key) else {
             throw Problem.conflict("A request with this Idempotency-Key is still in progress.")
         }
         defer { idempotency.end(entityId: principal.entityId, key: key) }
         if let stored = try await store.idempotentReplay(entityId: principal.entityId, key: key) {
-            guard stored.requestHash == hash else {
+            var sameRequest = stored.requestHash == hash
+            if isStreamed {
+                let digest = try await RequestFingerprint.streamedDigest(of: request.body, limit: configuration.maxAttachmentBytes)
+                sameRequest = stored.requestHash == RequestFingerprint.hash(
+                    method: request.method, target: request.target, contentType: contentType,
+                    body: RequestFingerprint.uploadBody(sha256: digest))
+            }
+            guard sameRequest else {
                 throw Problem.unprocessable("This Idempotency-Key was used with a different request.")
             }
             return IdempotencyGate.replay(stored.response)

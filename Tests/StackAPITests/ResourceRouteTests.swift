@@ -194,6 +194,18 @@ import Testing
             #expect(reupload.json["fileId"] == upload.json["fileId"])
             let different = try await stack.send("POST", "/attachments", token: stack.ownerToken, body: [1, 2, 3, 4], headers: [("Idempotency-Key", "f")])
             #expect(different.status == 422)
+            // The same length and type with other bytes is another request too (the bytes' SHA-256
+            // is what is compared); nothing is stored for it.
+            let sameLength = try await stack.send("POST", "/attachments", token: stack.ownerToken, body: [9, 9, 9], headers: [("Idempotency-Key", "f")])
+            #expect(sameLength.status == 422)
+            #expect(sameLength.header("Idempotent-Replayed") == nil)
+            let retried = try await stack.send("POST", "/attachments", token: stack.ownerToken, body: [1, 2, 3], headers: [("Idempotency-Key", "f")])
+            #expect(retried.status == 201 && retried.json["fileId"] == upload.json["fileId"])
+            // Another type for the same bytes is another request.
+            let otherType = try await stack.send(
+                "POST", "/attachments", token: stack.ownerToken, body: [1, 2, 3],
+                headers: [("Idempotency-Key", "f"), ("Content-Type", "text/plain")])
+            #expect(otherType.status == 422)
         }
     }
 

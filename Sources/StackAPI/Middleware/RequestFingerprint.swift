@@ -7,6 +7,25 @@ import StackStore
 /// form (keys sorted, no insignificant whitespace), so a client that re-serialises the same value
 /// differently still gets its replay; any other body is hashed byte for byte.
 public enum RequestFingerprint {
+    /// The body an upload's fingerprint is computed over: the SHA-256 of its bytes (an upload is
+    /// streamed to its blob, never held whole). Two uploads of different bytes never match.
+    public static func uploadBody(sha256: String) -> [UInt8] {
+        Array("sha256:\(sha256)".utf8)
+    }
+
+    /// The SHA-256 of a streamed body, read to its end (at most `limit` bytes, 413 past that).
+    static func streamedDigest(of body: any APIRequestBody, limit: Int) async throws -> String {
+        if let declared = body.declaredLength, declared > limit { throw Problem.payloadTooLarge(limit: limit) }
+        var hasher = SHA256()
+        var total = 0
+        while let chunk = try await body.nextChunk() {
+            total += chunk.count
+            guard total <= limit else { throw Problem.payloadTooLarge(limit: limit) }
+            hasher.update(chunk)
+        }
+        return hasher.finalizeHex()
+    }
+
     /// 64 hex digits of SHA-256 over `method`, `target` and the (canonical) body.
     public static func hash(method: String, target: String, contentType: String?, body: [UInt8]) -> String {
         var input = Array(method.utf8)

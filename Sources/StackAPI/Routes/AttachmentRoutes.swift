@@ -29,12 +29,24 @@ enum AttachmentRoutes {
             while let chunk = try await context.request.body.nextChunk() {
                 try await upload.write(chunk)
             }
-            attachment = try await upload.finish(idempotency: context.idempotency?.stamp(AttachmentRoutes.created))
+            attachment = try await upload.finish(idempotency: idempotencyStamp(context))
         } catch {
             await upload.abort()
             throw error
         }
         return created(attachment)
+    }
+
+    /// The stamp of an upload with an `Idempotency-Key`: its request digest covers the bytes'
+    /// SHA-256 (`RequestFingerprint.uploadBody`), known when the upload ends.
+    static func idempotencyStamp(_ context: RequestContext) -> IdempotencyStamp<Attachment>? {
+        guard var stamp = context.idempotency?.stamp(AttachmentRoutes.created) else { return nil }
+        let (method, target, contentType) = (context.request.method, context.request.target, context.request.header("Content-Type"))
+        stamp.requestHashOfResult = { attachment in
+            RequestFingerprint.hash(
+                method: method, target: target, contentType: contentType, body: RequestFingerprint.uploadBody(sha256: attachment.sha256))
+        }
+        return stamp
     }
 
     @Sendable static func created(_ attachment: Attachment) -> APIResponse {

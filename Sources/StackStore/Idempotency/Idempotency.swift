@@ -34,6 +34,9 @@ public struct IdempotencyStamp<Result>: Sendable {
     public var requestHash: String
     /// Renders the response to store from the operation's result.
     public var render: @Sendable (Result) -> StoredResponse
+    /// For a request whose body is known only once the operation has read it (a streamed upload):
+    /// the digest of the request from the result, stored instead of ``requestHash``.
+    public var requestHashOfResult: (@Sendable (Result) -> String)?
 
     public init(entityId: String, key: String, requestHash: String, render: @escaping @Sendable (Result) -> StoredResponse) {
         self.entityId = entityId
@@ -69,7 +72,10 @@ enum IdempotencyRows {
         let headers = JSON.array(response.headers.map { .array([.string($0.name), .string($0.value)]) })
         try db.execute(
             "INSERT INTO idempotency (entity_id, key, request_hash, status, headers, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [stamp.entityId, stamp.key, stamp.requestHash, response.status, headers.serializedString(), response.body, now.milliseconds])
+            [
+                stamp.entityId, stamp.key, stamp.requestHashOfResult?(result) ?? stamp.requestHash, response.status,
+                headers.serializedString(), response.body, now.milliseconds,
+            ])
     }
 }
 
