@@ -50,6 +50,31 @@ import Testing
         }
     }
 
+    /// SPEC §4: a write grant without read lets its holder write, but shows it no more than a
+    /// read would: the answers to its PATCH and restore carry no `content`.
+    @Test func writeWithoutRead_answersWithoutContent() async throws {
+        try await withStack { stack in
+            try await stack.registerNoteType()
+            let writer = try await stack.makeEntity("writer")
+            let grant: JSON = ["access": "entity", "entityId": .string(writer.id), "read": false, "write": true]
+            let created = try await stack.send(
+                "POST", "/records", token: stack.ownerToken,
+                json: ["type": "note", "content": ["title": "secret"], "permissions": [grant]])
+            let id = try #require(created.json["id"]?.stringValue)
+            #expect(try await stack.send("GET", "/records/\(id)", token: writer.token).status == 404)
+            let patched = try await stack.send("PATCH", "/records/\(id)", token: writer.token, json: ["done": true])
+            #expect(patched.status == 200)
+            #expect(patched.json["content"] == nil && patched.json["version"] == 2 && patched.json["id"] == .string(id))
+            #expect(patched.header("ETag") == "\"2\"")
+            #expect(!String(decoding: patched.body, as: UTF8.self).contains("secret"))
+            let restored = try await stack.send("POST", "/records/\(id)/restore/1", token: writer.token)
+            #expect(restored.status == 200 && restored.json["content"] == nil && restored.json["version"] == 3)
+            // The owner reads what was written.
+            let read = try await stack.send("GET", "/records/\(id)", token: stack.ownerToken)
+            #expect(read.json["content"] == ["title": "secret"] && read.json["version"] == 3)
+        }
+    }
+
     @Test func createErrors_haveTheSpecStatuses() async throws {
         try await withStack { stack in
             try await stack.registerNoteType()

@@ -59,8 +59,20 @@ import Testing
             let r = try await s.store.createRecord(
                 NewRecord(type: "note", content: [:], permissions: [.entity(id: w.entityId, read: false, write: true)]), as: s.owner)
             #expect(await storeError { _ = try await s.store.record(r.id, as: w) }?.isNotFound == true)
-            // …but the write grant itself works (SPEC §4: write without read is allowed).
-            #expect(try await s.store.patchRecord(r.id, patch: ["a": 1], as: w).version == 2)
+            // …but the write grant itself works (SPEC §4: write without read is allowed), and its
+            // answer shows no content, as a read would not.
+            let patched = try await s.store.patchRecord(r.id, patch: ["a": 1], as: w)
+            #expect(patched.version == 2 && patched.isContentHidden && patched.content == [:])
+            #expect(patched.json["content"] == nil && patched.json["version"] == 2)
+            let unchanged = try await s.store.patchRecord(r.id, patch: ["a": 1], as: w)
+            #expect(unchanged.version == 2 && unchanged.isContentHidden)
+            let restored = try await s.store.restoreRecord(r.id, version: 1, as: w)
+            #expect(restored.version == 3 && restored.isContentHidden && restored.json["content"] == nil)
+            // The content was written all the same; readers see it.
+            #expect(try await s.store.record(r.id, as: s.owner).content == [:])
+            _ = try await s.store.patchRecord(r.id, patch: ["b": 2], as: w)
+            let owners = try await s.store.patchRecord(r.id, patch: ["c": 3], as: s.owner)
+            #expect(owners.content == ["b": 2, "c": 3] && !owners.isContentHidden)
         }
     }
 

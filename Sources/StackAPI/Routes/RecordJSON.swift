@@ -57,7 +57,10 @@ enum RecordJSON {
 
     static func append(_ record: Record, to out: inout [UInt8]) {
         appendHead(id: record.id, type: record.type, to: &out)
-        JSONSerializer.append(record.content, to: &out)
+        if !record.isContentHidden {
+            out.append(contentsOf: #","content":"#.utf8)
+            JSONSerializer.append(record.content, to: &out)
+        }
         appendTail(
             version: record.version, createdAt: record.createdAt, updatedAt: record.updatedAt, createdBy: record.createdBy,
             deletedAt: record.deletedAt, to: &out)
@@ -70,6 +73,7 @@ enum RecordJSON {
 
     static func append(_ record: StoredRecord, to out: inout [UInt8]) {
         appendHead(id: record.id, type: record.type, to: &out)
+        out.append(contentsOf: #","content":"#.utf8)
         out.append(contentsOf: record.contentJSON)
         appendTail(
             version: record.version, createdAt: record.createdAt, updatedAt: record.updatedAt, createdBy: record.createdBy,
@@ -81,13 +85,12 @@ enum RecordJSON {
         out.append(UInt8(ascii: "}"))
     }
 
-    /// `{"id":…,"type":…,"content":`
+    /// `{"id":…,"type":…`
     private static func appendHead(id: String, type: String, to out: inout [UInt8]) {
         out.append(contentsOf: #"{"id":"#.utf8)
         appendString(id, to: &out)
         out.append(contentsOf: #","type":"#.utf8)
         appendString(type, to: &out)
-        out.append(contentsOf: #","content":"#.utf8)
     }
 
     /// `,"version":…,"createdAt":…,"updatedAt":…,"createdBy":…,"deletedAt":…`

@@ -27,7 +27,7 @@ extension Store {
                 }
                 throw StoreError.notFound("record \(id)")
             }
-            let (rid, current) = try Store.loadForWrite(id: id, principal: principal, ifMatch: ifMatch, db: db)
+            let (rid, current, _) = try Store.loadForWrite(id: id, principal: principal, ifMatch: ifMatch, db: db)
             var updated = current
             updated.permissions = grants
             try db.execute(

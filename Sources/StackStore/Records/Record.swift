@@ -14,6 +14,10 @@ public struct Record: Sendable, Hashable {
     /// The grants; `nil` when the caller may not see them (SPEC §4: non-owners see `permissions`
     /// only on records they created).
     public var permissions: [Grant]?
+    /// Set on the answer to a write by a caller who may write the record but not read it (a write
+    /// grant without read, SPEC §4): `content` is then empty and the API leaves it out, as a read
+    /// would not show it either.
+    public var isContentHidden = false
 
     public init(
         id: String, type: String, content: JSON, version: Int, createdAt: Timestamp, updatedAt: Timestamp,
@@ -31,13 +35,15 @@ public struct Record: Sendable, Hashable {
     }
 
     /// The record as the API returns it: `{id, type, content, version, createdAt, updatedAt,
-    /// createdBy, deletedAt, permissions?}`.
+    /// createdBy, deletedAt, permissions?}` (no `content` when ``isContentHidden``).
     public var json: JSON {
-        var object: JSONObject = [
-            "id": .string(id), "type": .string(type), "content": content, "version": .int(version),
-            "createdAt": .string(createdAt.rfc3339), "updatedAt": .string(updatedAt.rfc3339),
-            "createdBy": .string(createdBy), "deletedAt": deletedAt.map { .string($0.rfc3339) } ?? .null,
-        ]
+        var object: JSONObject = ["id": .string(id), "type": .string(type)]
+        if !isContentHidden { object["content"] = content }
+        object["version"] = .int(version)
+        object["createdAt"] = .string(createdAt.rfc3339)
+        object["updatedAt"] = .string(updatedAt.rfc3339)
+        object["createdBy"] = .string(createdBy)
+        object["deletedAt"] = deletedAt.map { .string($0.rfc3339) } ?? .null
         if let permissions { object["permissions"] = Grant.json(permissions) }
         return .object(object)
     }

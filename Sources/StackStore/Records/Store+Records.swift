@@ -126,10 +126,10 @@ extension Store {
         guard let principal else { throw StoreError.unauthorized }
         let owner = ownerEntityId
         let types = self.types
-        let (record, seq) = try await write { db -> (Record, Int64?) in
-            let (rid, current) = try Store.loadForWrite(id: id, principal: principal, ifMatch: ifMatch, db: db)
+        let (record, seq, readable) = try await write { db -> (Record, Int64?, Bool) in
+            let (rid, current, readable) = try Store.loadForWrite(id: id, principal: principal, ifMatch: ifMatch, db: db)
             let merged = current.content.merging(patch: patch)
-            if merged == current.content { return (current, nil) }
+            if merged == current.content { return (current, nil, readable) }
             let paths = try types.validate(merged, type: current.type)
             // Unchanged indexed values leave `records.indexed`, and so the type's indexes, alone.
             let indexed = paths.projection(of: merged)
@@ -145,10 +145,10 @@ extension Store {
             try RecordRows.syncGroupMembers(rid: rid, record: updated, ownerEntityId: owner, db: db)
             try RecordRows.recordFileReferences(rid: rid, content: merged, db: db)
             let seq = try RecordRows.appendChange(rid: rid, record: updated, operation: .update, at: updated.updatedAt, db: db)
-            return (updated, seq)
+            return (updated, seq, readable)
         }
         if let seq { notifier.advance(to: seq) }
-        return record.visible(to: principal)
+        return record.visible(to: principal, readable: readable)
     }
 
     /// Soft-deletes the record (SPEC §3 `DELETE /records/:id`): hidden from everyone but the
@@ -157,7 +157,7 @@ extension Store {
         guard let principal else { throw StoreError.unauthorized }
         let owner = ownerEntityId
         let seq = try await write { db -> Int64 in
-            let (rid, current) = try Store.loadForWrite(id: id, principal: principal, ifMatch: ifMatch, db: db)
+            let (rid, current, _) = try Store.loadForWrite(id: id, principal: principal, ifMatch: ifMatch, db: db)
             // SPEC §4: E may soft-delete only records it created.
             guard principal.isOwner || current.createdBy == principal.entityId else {
                 throw StoreError.forbidden("only the record's creator or the owner may delete it")
@@ -181,8 +181,8 @@ extension Store {
         guard let principal else { throw StoreError.unauthorized }
         let owner = ownerEntityId
         let types = self.types
-        let (record, seq) = try await write { db -> (Record, Int64) in
-            let (rid, current) = try Store.loadForWrite(
+        let (record, seq, readable) = try await write { db -> (Record, Int64, Bool) in
+            let (rid, current, readable) = try Store.loadForWrite(
                 id: id, principal: principal, ifMatch: ifMatch, allowDeletedForCreator: true, db: db)
             guard
                 let text = try db.fetchOne(
@@ -199,10 +199,10 @@ extension Store {
                 by: principal.entityId, operation: .restore, db: db)
             try RecordRows.syncGroupMembers(rid: rid, record: restored, ownerEntityId: owner, db: db)
             let seq = try RecordRows.appendChange(rid: rid, record: restored, operation: .restore, at: now, db: db)
-            return (restored, seq)
+            return (restored, seq, readable)
         }
         notifier.advance(to: seq)
-        return record.visible(to: principal)
+        return record.visible(to: principal, readable: readable)
     }
 
     /// Erases the record, its versions, grants, associations in both directions and attachment
@@ -236,10 +236,11 @@ extension Store {
 
     /// Loads a record for a mutation and applies SPEC §4: absent, soft-deleted or unreadable →
     /// `notFound`; readable but not writable → `forbidden`; `entity`/`group` records → owner only;
-    /// `ifMatch` → `preconditionFailed`.
+    /// `ifMatch` → `preconditionFailed`. `readable`: whether `principal` may also read it (a write
+    /// grant does not imply read).
     static func loadForWrite(
         id: String, principal: Principal, ifMatch: Int?, allowDeletedForCreator: Bool = false, db: Database
-    ) throws -> (rid: Int64, record: Record) {
+    ) throws -> (rid: Int64, record: Record, readable: Bool) {
         guard let (rid, current) = try RecordRows.load(id: id, db: db) else { throw StoreError.notFound("record \(id)") }
         if current.deletedAt != nil {
             let creatorOrOwner = principal.isOwner || current.createdBy == principal.entityId
@@ -254,7 +255,7 @@ extension Store {
             throw StoreError.forbidden("only the owner may modify \(current.type) records")
         }
         if let ifMatch, ifMatch != current.version { throw StoreError.preconditionFailed(currentVersion: current.version) }
-        return (rid, current)
+        return (rid, current, access.read)
     }
 }
 
@@ -267,5 +268,17 @@ extension Record {
             return copy
         }
         return self
+    }
+
+    /// The answer to a write by `principal`: as ``visible(to:)``, and without its content when
+    /// `principal` may write the record but not read it (SPEC §4: such a grant is "useless for
+    /// GET", so the write's answer shows no more than a read would).
+    func visible(to principal: Principal?, readable: Bool) -> Record {
+        var copy = visible(to: principal)
+        if !readable {
+            copy.content = [:]
+            copy.isContentHidden = true
+        }
+        return copy
     }
 }
