@@ -46,7 +46,14 @@ import Testing
             let response = try await stack.send("POST", "/records/query", token: stack.ownerToken, json: ["where": [:]])
             #expect(response.status == 200)
             #expect(response.json["results"]?.arrayValue != nil)
-            #expect(try await stack.send("GET", "/records/query", token: stack.ownerToken).status == 404)
+            // The path is the query resource for every method: 405, with what it allows.
+            let get = try await stack.send("GET", "/records/query", token: stack.ownerToken)
+            #expect(get.status == 405 && get.header("Allow") == "POST, OPTIONS")
+            let patch = try await stack.send("PATCH", "/records/query", token: stack.ownerToken, json: [:])
+            #expect(patch.status == 405 && patch.header("Allow") == "POST, OPTIONS")
+            let preflight = try await stack.send(
+                "OPTIONS", "/records/query", headers: [("Origin", "https://app.example"), ("Access-Control-Request-Method", "POST")])
+            #expect(preflight.header("Access-Control-Allow-Methods")?.contains("POST") == true)
         }
     }
 

@@ -23,6 +23,19 @@ import Testing
             return
         }
         #expect(query.pattern == "/records/query")
+        // `/records/query` is the query resource for every method, never the record `query`.
+        for method in ["GET", "HEAD", "PATCH", "DELETE"] {
+            guard case .methodNotAllowed(let allowed) = router.match(method: method, path: ["records", "query"]) else {
+                Issue.record("\(method) /records/query: expected 405")
+                continue
+            }
+            #expect(allowed == ["POST", "OPTIONS"])
+        }
+        guard case .found(let record, let id) = router.match(method: "GET", path: ["records", "queries"]) else {
+            Issue.record("no match")
+            return
+        }
+        #expect(record.pattern == "/records/:id" && id == ["id": "queries"])
     }
 
     @Test func headFollowsGet_andWrongMethodsListWhatIsAllowed() {

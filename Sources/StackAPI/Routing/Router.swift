@@ -104,26 +104,19 @@ public struct Router: Sendable {
         case notFound
     }
 
-    /// Matches decoded path segments. Literal segments win over parameters, so `/records/query`
-    /// is never taken for the record `query` (SPEC §3: `query` is reserved).
+    /// Matches decoded path segments. Literal segments win over parameters: a path is the
+    /// resource of its most literal patterns only, so `/records/query` is never taken for the
+    /// record `query` (SPEC §3: `query` is reserved), whatever the method (`GET /records/query` is
+    /// `405`, `Allow: POST, OPTIONS`). Among equal patterns, the first added wins.
     public func match(method: String, path: [String]) -> Match {
-        // Prefer the most literal pattern that has this method (`POST /records/query` over
-        // `/records/:id`; but `GET /records/query` still reaches `GET /records/:id`); among equals,
-        // the first added.
         let lookup = method == "HEAD" ? "GET" : method
-        var best: Int?
-        var anyMatch = false
-        for index in routes.indices where routes[index].matches(path) {
-            anyMatch = true
-            guard routes[index].method == lookup else { continue }
-            if let current = best, routes[current].literalCount >= routes[index].literalCount { continue }
-            best = index
+        let matching = routes.filter { $0.matches(path) }
+        guard let literal = matching.map(\.literalCount).max() else { return .notFound }
+        let resource = matching.filter { $0.literalCount == literal }
+        if let route = resource.first(where: { $0.method == lookup }) {
+            return .found(route, parameters: route.match(path) ?? [:])
         }
-        guard anyMatch else { return .notFound }
-        if let best {
-            return .found(routes[best], parameters: routes[best].match(path) ?? [:])
-        }
-        return .methodNotAllowed(allowed: Self.allowed(routes.filter { $0.matches(path) }.map(\.method)))
+        return .methodNotAllowed(allowed: Self.allowed(resource.map(\.method)))
     }
 
     /// The methods a path allows, as `Allow` lists them.
