@@ -84,6 +84,12 @@ import Testing
             let rest = try await stack.send("GET", "/types?cursor=\(page.json["nextCursor"]?.stringValue ?? "")")
             let ids = (page.json["results"]?.arrayValue ?? []) + (rest.json["results"]?.arrayValue ?? [])
             #expect(ids.compactMap { $0["id"]?.stringValue } == ["entity", "group", "note"])
+            // A cursor the list did not give is refused, as on every list (an id is not a cursor).
+            for bad in ["zzz", "group", "%2A"] {
+                let refused = try await stack.send("GET", "/types?cursor=\(bad)")
+                #expect(refused.status == 400, "\(bad)")
+            }
+            #expect(try await stack.send("GET", "/tokens?cursor=zzz", token: stack.ownerToken).status == 400)
             let taken = try await stack.send("POST", "/types", token: stack.ownerToken, json: ["id": "note", "schema": [:]])
             #expect(taken.status == 409)
             let builtIn = try await stack.send("POST", "/types", token: stack.ownerToken, json: ["id": "entity", "schema": [:]])

@@ -9,7 +9,7 @@ enum TokenRoutes {
                 let limit = try ParameterValidation.limit(context.query.value("limit"))
                 let cursor = try ParameterValidation.nonEmpty("cursor", context.query.value("cursor"))
                 let tokens = try await context.store.listTokens(as: context.principal).sorted { $0.id < $1.id }
-                let page = ListBody.page(tokens, id: \.id, limit: limit, cursor: cursor)
+                let page = try ListBody.page(tokens, id: \.id, limit: limit, cursor: cursor)
                 return APIResponse(json: ListBody.json(page.items.map(\.json), nextCursor: page.nextCursor))
             },
             Route("POST", "/tokens", access: .owner, creates: true) { context in

@@ -9,7 +9,7 @@ enum TypeRoutes {
                 let limit = try ParameterValidation.limit(context.query.value("limit"))
                 let cursor = try ParameterValidation.nonEmpty("cursor", context.query.value("cursor"))
                 let all = try await context.store.listTypes().sorted { $0.id < $1.id }
-                let page = ListBody.page(all, id: \.id, limit: limit, cursor: cursor)
+                let page = try ListBody.page(all, id: \.id, limit: limit, cursor: cursor)
                 return APIResponse(json: ListBody.json(page.items.map(\.json), nextCursor: page.nextCursor))
             },
             Route("GET", "/types/:id", access: .anonymous) { context in

@@ -1,4 +1,5 @@
 import StackJSON
+import StackStore
 
 /// Typed access to the members of a JSON object body, with 400 answers whose `errors` point at the
 /// offending member (SPEC §2: `path` is a JSON Pointer into the request body).
@@ -75,14 +76,22 @@ enum ListBody {
         ["results": .array(results), "count": .int(results.count), "nextCursor": nextCursor.map(JSON.string) ?? .null]
     }
 
-    /// Pages an in-memory list keyed by a unique, sorted id: the cursor is the last id returned.
-    static func page<T>(_ items: [T], id: (T) -> String, limit: Int, cursor: String?) -> (items: [T], nextCursor: String?) {
+    /// Pages an in-memory list keyed by a unique, sorted id: the cursor is the last id returned,
+    /// made opaque (`Base64URL` of `id:` and the id) so that a cursor this list did not give is
+    /// refused (`400`, as on every list) rather than read as a position.
+    static func page<T>(_ items: [T], id: (T) -> String, limit: Int, cursor: String?) throws(Problem) -> (items: [T], nextCursor: String?) {
         var start = 0
         if let cursor {
-            start = items.firstIndex { id($0) > cursor } ?? items.count
+            guard let bytes = Base64URL.decode(cursor), let text = String(validating: bytes, as: UTF8.self),
+                text.hasPrefix(cursorTag)
+            else { throw Problem.badRequest("Invalid cursor.") }
+            let after = String(text.dropFirst(cursorTag.count))
+            start = items.firstIndex { id($0) > after } ?? items.count
         }
         let slice = Array(items[start..<min(items.count, start + limit)])
-        let next = start + limit < items.count ? slice.last.map(id) : nil
+        let next = start + limit < items.count ? slice.last.map { Base64URL.encode(Array((cursorTag + id($0)).utf8)) } : nil
         return (slice, next)
     }
+
+    private static let cursorTag = "id:"
 }
