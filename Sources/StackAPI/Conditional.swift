@@ -61,7 +61,8 @@ public enum ByteRange: Sendable, Equatable {
     /// Interprets a `Range` header for a representation of `size` bytes.
     ///
     /// Only single ranges are served; a syntactically invalid header or a multi-range request is
-    /// ignored (RFC 9110 §14.2 lets a server ignore `Range`), answering the whole body.
+    /// ignored (RFC 9110 §14.2 lets a server ignore `Range`), answering the whole body. A byte
+    /// range past the end, or whose last byte comes before its first, is unsatisfiable.
     public static func resolve(_ header: String?, size: Int64) -> ByteRange {
         guard let header else { return .full }
         let trimmed = header.trimming(" \t")
@@ -85,7 +86,9 @@ public enum ByteRange: Sendable, Equatable {
         if last.isEmpty {
             end = size - 1
         } else {
-            guard let value = number(last), value >= start else { return .full }
+            guard let value = number(last) else { return .full }
+            // Well formed, but ending before it starts: a bad range (SPEC §3), not one to ignore.
+            guard value >= start else { return .unsatisfiable }
             end = min(value, size - 1)
         }
         guard start < size else { return .unsatisfiable }
