@@ -21,7 +21,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A request that cannot be honoured as given (bad id, bad relation, bad cursor, limit…). → 400
     case invalidRequest(String)
     /// A JSON Schema that does not compile. → 400
-    case invalidSchema(String)
+    /// The schema does not compile; `pointer` is where in it (a JSON Pointer, `""` for the root).
+    case invalidSchema(String, pointer: String = "")
     /// An idempotency key reused with a different request. → 422
     case idempotencyKeyReused
     /// An upload past the size limit. → 413
@@ -44,7 +45,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unknownType(let id): return "unknown type \"\(id)\""
         case .invalidGrant(let index, let message): return "invalid grant at index \(index): \(message)"
         case .invalidRequest(let message): return message
-        case .invalidSchema(let message): return "invalid schema: \(message)"
+        case .invalidSchema(let message, _): return "invalid schema: \(message)"
         case .idempotencyKeyReused: return "the idempotency key was used with a different request"
         case .payloadTooLarge(let limit): return "larger than the limit of \(limit) bytes"
         case .rangeNotSatisfiable(let size): return "the range is outside the attachment's \(size) bytes"

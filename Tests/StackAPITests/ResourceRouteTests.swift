@@ -96,6 +96,29 @@ import Testing
             #expect(builtIn.status == 409)
             let badId = try await stack.send("POST", "/types", token: stack.ownerToken, json: ["id": "Bad Id", "schema": [:]])
             #expect(badId.status == 400)
+            // A schema that does not compile: the error points at the fault inside the body.
+            let badKeyword = try await stack.send(
+                "POST", "/types", token: stack.ownerToken,
+                json: ["id": "bad.keyword", "schema": ["type": "object", "properties": ["a": ["minLength": "x"]]]])
+            #expect(badKeyword.status == 400)
+            #expect(badKeyword.json["errors"]?[0]?["path"] == "/schema/properties/a/minLength")
+            // Another dialect is refused; a boolean schema is a schema (content is still an object).
+            let draft4 = try await stack.send(
+                "POST", "/types", token: stack.ownerToken,
+                json: ["id": "old.draft", "schema": ["$schema": "http://json-schema.org/draft-04/schema#", "type": "object"]])
+            #expect(draft4.status == 400 && draft4.json["errors"]?[0]?["path"] == "/schema/$schema")
+            let current = try await stack.send(
+                "POST", "/types", token: stack.ownerToken,
+                json: ["id": "new.draft", "schema": ["$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object"]])
+            #expect(current.status == 201)
+            let anything = try await stack.send("POST", "/types", token: stack.ownerToken, json: ["id": "anything", "schema": true])
+            #expect(anything.status == 201 && anything.json["schema"] == true)
+            let record = try await stack.send("POST", "/records", token: stack.ownerToken, json: ["type": "anything", "content": ["x": 1]])
+            #expect(record.status == 201)
+            let notObject = try await stack.send("POST", "/records", token: stack.ownerToken, json: ["type": "anything", "content": 5])
+            #expect(notObject.status == 422 || notObject.status == 400)
+            let number = try await stack.send("POST", "/types", token: stack.ownerToken, json: ["id": "number", "schema": 5])
+            #expect(number.status == 400 && number.json["errors"]?[0]?["path"] == "/schema")
             let reverseDNS = try await stack.send("POST", "/types", token: stack.ownerToken, json: ["id": "com.example.note", "schema": [:]])
             #expect(reverseDNS.status == 201)
             #expect(reverseDNS.header("Location") == "/types/com.example.note")

@@ -39,8 +39,9 @@ extension Problem {
                 "A grant is invalid.", errors: [.init(path: "/permissions/\(index)", message: message)])
         case .invalidRequest(let message):
             return .badRequest(sentence(message))
-        case .invalidSchema(let message):
-            return .badRequest("The schema is not a valid JSON Schema.", errors: [.init(path: "/schema", message: message)])
+        case .invalidSchema(let message, let pointer):
+            // The error points into the request body: the schema is its `schema` member.
+            return .badRequest("The schema is not a valid JSON Schema.", errors: [.init(path: "/schema" + pointer, message: message)])
         case .idempotencyKeyReused:
             return .unprocessable("This Idempotency-Key was used with a different request.")
         case .payloadTooLarge(let limit):

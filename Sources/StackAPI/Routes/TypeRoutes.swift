@@ -19,11 +19,11 @@ enum TypeRoutes {
                 let body = try BodyFields(
                     await context.jsonObjectBody(), allowed: ["id", "name", "description", "schema", "indexes"])
                 let id = try body.string("id", required: true)!
-                let schema = try body.objectMember("schema", required: true)!
+                let schema = try body.schemaMember("schema", required: true)!
                 let stamp = context.idempotency?.stamp(TypeRoutes.created)
                 let type = try await context.store.registerType(
                     NewType(
-                        id: id, name: body.string("name"), description: body.string("description"), schema: .object(schema),
+                        id: id, name: body.string("name"), description: body.string("description"), schema: schema,
                         indexes: body.strings("indexes") ?? []),
                     as: context.principal, idempotency: stamp)
                 return TypeRoutes.created(type)

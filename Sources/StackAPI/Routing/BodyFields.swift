@@ -49,6 +49,18 @@ public struct BodyFields: Sendable {
         return member
     }
 
+    /// A JSON Schema member: an object or a boolean (JSON Schema 2020-12 §4.3).
+    public func schemaMember(_ name: String, required: Bool = false) throws(Problem) -> JSON? {
+        guard let value = object[name] else {
+            if required { throw missing(name) }
+            return nil
+        }
+        switch value {
+        case .object, .bool: return value
+        default: throw wrongType(name, "a JSON Schema (an object or a boolean)", value)
+        }
+    }
+
     /// An array of strings.
     public func strings(_ name: String) throws(Problem) -> [String]? {
         guard let value = object[name] else { return nil }

@@ -32,6 +32,12 @@ extension Store {
         for path in input.indexes where !TypeDefinition.isValidIndexPath(path) {
             throw StoreError.invalidRequest("invalid index path \"\(path)\"")
         }
+        // A schema that names another dialect would be read as 2020-12 and mean something else.
+        if let dialect = input.schema["$schema"], !TypeRegistry.dialects.contains(dialect.stringValue ?? "") {
+            throw StoreError.invalidSchema(
+                "only JSON Schema draft 2020-12 is supported (\"$schema\": \"\(TypeRegistry.dialects[0])\", or no \"$schema\")",
+                pointer: "/$schema")
+        }
         _ = try TypeRegistry.compile(input.schema)
         let definition = TypeDefinition(
             id: input.id, name: input.name, description: input.description, schema: input.schema, indexes: input.indexes,

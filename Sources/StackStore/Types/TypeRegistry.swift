@@ -17,9 +17,12 @@ final class TypeRegistry: Sendable {
         do {
             return try JSONSchema(compiling: schema, options: .init(formatAssertion: true))
         } catch {
-            throw .invalidSchema(error.description)
+            throw .invalidSchema(error.description, pointer: error.path.description)
         }
     }
+
+    /// The `$schema` values a registered type's schema may name: JSON Schema 2020-12's.
+    static let dialects = ["https://json-schema.org/draft/2020-12/schema", "https://json-schema.org/draft/2020-12/schema#"]
 
     func entry(_ id: String) -> Entry? { entries.withLock { $0[id] } }
 
