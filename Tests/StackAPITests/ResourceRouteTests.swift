@@ -149,6 +149,15 @@ import Testing
             let badExpiry = try await stack.send("POST", "/tokens", token: stack.ownerToken, json: ["name": "x", "expiresAt": "soon"])
             #expect(badExpiry.status == 400)
             #expect(badExpiry.json["errors"]?[0]?["path"] == "/expiresAt")
+
+            // Deleting the entity suspends its tokens at once (even one just used); restoring it
+            // brings them back.
+            let bob = try await stack.makeEntity("bob")
+            #expect(try await stack.send("GET", "/entity", token: bob.token).status == 200)
+            #expect(try await stack.send("DELETE", "/records/\(bob.id)", token: stack.ownerToken).status == 204)
+            #expect(try await stack.send("GET", "/entity", token: bob.token).status == 401)
+            #expect(try await stack.send("POST", "/records/\(bob.id)/restore/1", token: stack.ownerToken).status == 200)
+            #expect(try await stack.send("GET", "/entity", token: bob.token).status == 200)
         }
     }
 

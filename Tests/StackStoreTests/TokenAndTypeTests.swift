@@ -87,6 +87,19 @@ import Testing
             #expect(try await s.store.authenticate(secret: made.secret) == nil)
         }
     }
+
+    /// A soft-deleted entity acts no more: its tokens are refused until its record is restored.
+    @Test func deletingAnEntitySuspendsItsTokens() async throws {
+        try await withStack { s in
+            let made = try await s.store.createToken(NewToken(name: "t"), as: s.owner)
+            let other = try await s.store.createToken(NewToken(name: "u"), as: s.owner)
+            try await s.store.deleteRecord(made.token.entityId, as: s.owner)
+            #expect(try await s.store.authenticate(secret: made.secret) == nil)
+            #expect(try await s.store.authenticate(secret: other.secret)?.entityId == other.token.entityId)
+            _ = try await s.store.restoreRecord(made.token.entityId, version: 1, as: s.owner)
+            #expect(try await s.store.authenticate(secret: made.secret)?.entityId == made.token.entityId)
+        }
+    }
 }
 
 @Suite struct TypeTests {

@@ -80,11 +80,11 @@ enum RecordRoutes {
         }
         if hard {
             try await context.store.hardDeleteRecord(id, ifMatch: ifMatch, as: context.principal)
-            // Erasing an entity revokes its tokens.
-            context.app.tokensChanged()
         } else {
             try await context.store.deleteRecord(id, ifMatch: ifMatch, as: context.principal)
         }
+        // Erasing an entity revokes its tokens; deleting one suspends them until it is restored.
+        context.app.tokensChanged()
         return .noContent
     }
 }

@@ -80,7 +80,7 @@ extension Store {
     }
 
     /// The principal a bearer secret stands for, or `nil` when the secret is unknown, expired or
-    /// revoked. `lastUsedAt` is written at most once a minute per token, in the background.
+    /// revoked, or its entity's record is soft-deleted (until it is restored). `lastUsedAt` is written at most once a minute per token, in the background.
     public func authenticate(secret: String) async throws -> Principal? {
         guard TokenSecret.looksLikeToken(secret) else { return nil }
         let hash = TokenSecret.hash(of: secret)
@@ -88,7 +88,10 @@ extension Store {
         guard
             let (token, _) = try await read(snapshot: false, short: true, { db in
                 try db.fetchOne(
-                    "SELECT id, name, entity_id, create_grants, expires_at, created_at, last_used_at, hash FROM tokens WHERE hash = ?",
+                    """
+                    SELECT id, name, entity_id, create_grants, expires_at, created_at, last_used_at, hash FROM tokens t
+                    WHERE hash = ? AND NOT EXISTS (SELECT 1 FROM records r WHERE r.id = t.entity_id AND r.deleted_at IS NOT NULL)
+                    """,
                     [hash]
                 ) { (try Store.decodeToken($0), $0.text(7)) }
             })
