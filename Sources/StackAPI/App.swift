@@ -212,7 +212,8 @@ public final class App: Sendable {
             guard sameRequest else {
                 throw Problem.unprocessable("This Idempotency-Key was used with a different request.")
             }
-            return IdempotencyGate.replay(stored.response)
+            let replay = IdempotencyGate.replay(stored.response)
+            return route.pattern == "/tokens" ? idempotency.withSecret(replay, entityId: principal.entityId, key: key) : replay
         }
         context.idempotency = IdempotencyContext(
             entityId: principal.entityId, key: key, requestHash: hash, body: body, isBodyConsumed: !isStreamed)

@@ -2,6 +2,7 @@ import StackJSON
 import Testing
 
 @testable import StackAPI
+@testable import StackStore
 
 @Suite struct ResourceRouteTests {
     @Test func versions_listNewestFirst_readOne_andRestore() async throws {
@@ -149,6 +150,26 @@ import Testing
             let badExpiry = try await stack.send("POST", "/tokens", token: stack.ownerToken, json: ["name": "x", "expiresAt": "soon"])
             #expect(badExpiry.status == 400)
             #expect(badExpiry.json["errors"]?[0]?["path"] == "/expiresAt")
+
+            // A retried POST /tokens with an Idempotency-Key gets the same token, secret included,
+            // while only the secret's hash is stored (the stored answer leaves it out).
+            let first = try await stack.send(
+                "POST", "/tokens", token: stack.ownerToken, json: ["name": "retry"], headers: [("Idempotency-Key", "tok-1")])
+            let again = try await stack.send(
+                "POST", "/tokens", token: stack.ownerToken, json: ["name": "retry"], headers: [("Idempotency-Key", "tok-1")])
+            #expect(first.status == 201 && again.status == 201 && again.header("Idempotent-Replayed") == "true")
+            #expect(again.json["id"] == first.json["id"] && again.json["token"] == first.json["token"])
+            #expect(again.json["entityId"] == first.json["entityId"])
+            let firstSecret = try #require(first.json["token"]?.stringValue)
+            let storedBodies = try await stack.store.read { db in
+                try db.fetchAll("SELECT body FROM idempotency") { String(decoding: $0.blob(0), as: UTF8.self) }
+            }
+            #expect(!storedBodies.isEmpty && storedBodies.allSatisfy { !$0.contains(firstSecret) })
+            let tokens = try await stack.send("GET", "/tokens", token: stack.ownerToken)
+            #expect(tokens.json["results"]?.arrayValue?.filter { $0["name"] == "retry" }.count == 1)
+            let otherBody = try await stack.send(
+                "POST", "/tokens", token: stack.ownerToken, json: ["name": "other"], headers: [("Idempotency-Key", "tok-1")])
+            #expect(otherBody.status == 422)
 
             // Deleting the entity suspends its tokens at once (even one just used); restoring it
             // brings them back.

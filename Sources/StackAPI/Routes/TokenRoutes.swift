@@ -35,13 +35,18 @@ enum TokenRoutes {
                     }
                     expiresAt = Timestamp(milliseconds: milliseconds)
                 }
+                // An idempotent answer is stored without the secret (only its hash is stored); the
+                // secret is kept in memory for a replay (`IdempotencyGate.withSecret`).
+                let stamp = context.idempotency?.stamp { (created: CreatedToken) in
+                    TokenRoutes.created(created, json: created.token.json)
+                }
                 let created = try await context.store.createToken(
                     NewToken(name: name, entityId: body.string("entityId"), createGrants: createGrants, expiresAt: expiresAt),
-                    as: context.principal)
-                var response = APIResponse(status: 201, json: created.json)
-                response.headers.append(("Location", "/tokens/" + PathEscaping.escape(created.token.id)))
-                response.headers.append(("Cache-Control", "no-store"))
-                return response
+                    as: context.principal, idempotency: stamp)
+                if let idempotency = context.idempotency {
+                    context.app.idempotency.remember(secret: created.secret, entityId: idempotency.entityId, key: idempotency.key)
+                }
+                return TokenRoutes.created(created, json: created.json)
             },
             Route("DELETE", "/tokens/:id", access: .owner) { context in
                 try await context.store.revokeToken(context.parameter("id"), as: context.principal)
@@ -49,5 +54,13 @@ enum TokenRoutes {
                 return .noContent
             },
         ]
+    }
+
+    /// `201` with `json` (the token, with or without its secret), `Location` and `no-store`.
+    static func created(_ created: CreatedToken, json: JSON) -> APIResponse {
+        var response = APIResponse(status: 201, json: json)
+        response.headers.append(("Location", "/tokens/" + PathEscaping.escape(created.token.id)))
+        response.headers.append(("Cache-Control", "no-store"))
+        return response
     }
 }

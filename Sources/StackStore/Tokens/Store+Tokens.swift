@@ -3,9 +3,13 @@ import StackJSON
 extension Store {
     /// Makes a token (owner only). Without `entityId`, a new entity record `{"name": name}` is
     /// created for it in the same transaction. A token bound to the owner entity is an owner token.
+    /// - Parameter idempotency: when given, the rendered response is stored in the same
+    ///   transaction. Its `render` must leave the secret out: only a hash of it is ever stored.
     /// - Throws: `unauthorized`, `forbidden`, `invalidRequest` (empty name, bad grant, unknown or
     ///   non-entity `entityId`, expiry in the past).
-    public func createToken(_ input: NewToken, as principal: Principal?) async throws -> CreatedToken {
+    public func createToken(
+        _ input: NewToken, as principal: Principal?, idempotency: IdempotencyStamp<CreatedToken>? = nil
+    ) async throws -> CreatedToken {
         guard let principal else { throw StoreError.unauthorized }
         guard principal.isOwner else { throw StoreError.forbidden("only the owner may manage tokens") }
         guard !input.name.isEmpty, input.name.utf8.count <= 256 else {
@@ -32,6 +36,8 @@ extension Store {
             expiresAt: input.expiresAt, createdAt: now, lastUsedAt: nil)
         let entity = newEntity
         let owner = ownerEntityId
+        let created = CreatedToken(token: token, secret: secret)
+        let lifetime = configuration.idempotencyLifetimeMilliseconds
         let seq = try await write { db -> Int64? in
             var seq: Int64?
             if let (record, text) = entity {
@@ -50,10 +56,13 @@ extension Store {
                     token.id, hash, token.name, token.entityId, JSON.array(token.createGrants.map(JSON.string)).serializedString(),
                     token.expiresAt?.milliseconds, token.createdAt.milliseconds,
                 ])
+            if let idempotency {
+                try IdempotencyRows.insert(idempotency, result: created, now: now, lifetime: lifetime, db: db)
+            }
             return seq
         }
         if let seq { notifier.advance(to: seq) }
-        return CreatedToken(token: token, secret: secret)
+        return created
     }
 
     /// Every token (owner only), oldest first.
