@@ -73,4 +73,14 @@ import Testing
         off.store(principal, for: "stk_a", now: 0)
         #expect(off.principal(for: "stk_a", now: 0) == nil)
     }
+
+    /// An entry never outlives its token: expiry is honoured at once, not a lifetime later.
+    @Test func entriesEndWithTheirTokensExpiry() {
+        let cache = PrincipalCache(lifetime: 1)
+        var principal = Principal(entityId: "e", isOwner: false)
+        principal.tokenExpiresAt = Timestamp(milliseconds: 5_000)
+        cache.store(principal, for: "stk_a", now: 10)
+        #expect(cache.principal(for: "stk_a", now: 10.2, wallClock: Timestamp(milliseconds: 4_999)) == principal)
+        #expect(cache.principal(for: "stk_a", now: 10.3, wallClock: Timestamp(milliseconds: 5_000)) == nil)
+    }
 }

@@ -6,8 +6,8 @@ import Synchronization
 ///
 /// Entries live `lifetime` seconds (default 1 s). Revoking a token or erasing an entity through the
 /// API clears the cache at once, so SPEC §3's "refused from the next request on" holds for the API;
-/// a revocation by `stack token revoke` in another process, or an expiry, takes effect within the
-/// lifetime.
+/// a revocation by `stack token revoke` in another process takes effect within the lifetime. An
+/// entry never outlives its token's expiry.
 final class PrincipalCache: Sendable {
     private struct Entry {
         var principal: Principal
@@ -23,11 +23,12 @@ final class PrincipalCache: Sendable {
         self.maxEntries = maxEntries
     }
 
-    func principal(for secret: String, now: Double = MonotonicClock.seconds()) -> Principal? {
+    func principal(for secret: String, now: Double = MonotonicClock.seconds(), wallClock: Timestamp = .now()) -> Principal? {
         guard lifetime > 0 else { return nil }
         return entries.withLock { entries in
             guard let entry = entries[secret] else { return nil }
-            guard now - entry.fetched < lifetime else {
+            let expired = entry.principal.tokenExpiresAt.map { wallClock >= $0 } ?? false
+            guard now - entry.fetched < lifetime, !expired else {
                 entries[secret] = nil
                 return nil
             }

@@ -8,6 +8,9 @@ public struct Principal: Sendable, Hashable {
     public var tokenId: String?
     /// The type ids (or `"*"`) this principal may create records of (the token's `grants.create`).
     public var createGrants: [String]
+    /// When the token that authenticated the request expires, if it does: whoever keeps this
+    /// principal for later requests must not keep it past then.
+    public var tokenExpiresAt: Timestamp?
 
     public init(entityId: String, isOwner: Bool, tokenId: String? = nil, createGrants: [String] = []) {
         self.entityId = entityId

@@ -107,8 +107,10 @@ extension Store {
         else { return nil }
         if let expiresAt = token.expiresAt, expiresAt <= now { return nil }
         noteTokenUse(token, now: now)
-        return Principal(
+        var principal = Principal(
             entityId: token.entityId, isOwner: token.entityId == ownerEntityId, tokenId: token.id, createGrants: token.createGrants)
+        principal.tokenExpiresAt = token.expiresAt
+        return principal
     }
 
     /// Coalesces `lastUsedAt` updates: a write at most once per interval per token.
