@@ -28,4 +28,22 @@ import Testing
             }
         }
     }
+
+    /// SPEC §6: never a token, even one a client put in the path.
+    @Test func aTokenInThePathIsRedacted() {
+        let secret = "stk_Z6_6DbkbQ0aF3xYv9LmN2pR7tW1sK4uE8iO5cH0gJ"
+        let cases = [
+            ("/records/\(secret)", "/records/[redacted]"),
+            ("/records/\(secret)/versions?x=1", "/records/[redacted]/versions"),
+            ("/tokens/STK%5fabc", "/tokens/[redacted]"),
+            ("/records/mystkx", "/records/mystkx"),
+            ("/records/sstk_", "/records/[redacted]"),
+        ]
+        for (target, path) in cases {
+            let line = AccessLog.line(
+                timeMilliseconds: 0, method: "GET", target: target, status: 404, durationSeconds: 0, bytes: 0, entityId: nil)
+            #expect(line.split(separator: " ")[2] == Substring(path), "\(target)")
+            #expect(!line.contains(secret))
+        }
+    }
 }

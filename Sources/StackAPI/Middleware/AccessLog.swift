@@ -1,7 +1,9 @@
 import StackStore
 
 /// One access-log line per request (SPEC §6): time, method, path, status, duration, bytes, entity —
-/// never a token, a body or the query string (which may carry search terms).
+/// never a token, a body or the query string (which may carry search terms). A path segment that
+/// holds a token (`stk_`, as sent or percent-encoded) is logged as `[redacted]`: a client may put
+/// one where it does not belong (`GET /records/stk_…`).
 public enum AccessLog {
     /// Formats a line such as
     /// `2026-11-22T10:00:00.123Z GET /records/abc 200 1.2ms 512B entity=01JD…`.
@@ -30,9 +32,18 @@ public enum AccessLog {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// The path of `target` (no query), with control characters, space and DEL as `?`.
+    /// The path of `target` (no query), with control characters, space and DEL as `?`, and any
+    /// segment holding a token as `[redacted]`.
     private static func appendSafePath(_ target: String, to out: inout [UInt8]) {
-        let path = target.utf8.prefix { $0 != UInt8(ascii: "?") }
+        var path = Substring(target).utf8.prefix { $0 != UInt8(ascii: "?") }
+        let redacted: String
+        if mayHoldToken(path) {
+            redacted = String(decoding: path, as: UTF8.self).split(separator: "/", omittingEmptySubsequences: false).map { segment in
+                let lower = segment.lowercased()
+                return lower.contains("stk_") || lower.contains("stk%5f") ? "[redacted]" : String(segment)
+            }.joined(separator: "/")
+            path = Substring(redacted).utf8[...]
+        }
         // Only ASCII bytes can be control characters; multi-byte scalars pass as they are.
         if path.allSatisfy({ $0 > 0x20 && $0 != 0x7F }) {
             out.append(contentsOf: path)
@@ -41,6 +52,23 @@ public enum AccessLog {
         let text = String(decoding: path, as: UTF8.self)
         let safe = String(text.unicodeScalars.map { $0.value < 0x21 || $0.value == 0x7F ? "?" : Character($0) })
         out.append(contentsOf: safe.utf8)
+    }
+
+    private static let tokenPrefix: [UInt8] = Array("stk".utf8)
+
+    /// Whether `bytes` hold `stk` in any case (the cheap test before looking for a token).
+    private static func mayHoldToken(_ bytes: Substring.UTF8View) -> Bool {
+        var matched = 0
+        for byte in bytes {
+            let lower = byte | 0x20
+            if lower == tokenPrefix[matched] {
+                matched += 1
+                if matched == 3 { return true }
+            } else {
+                matched = lower == UInt8(ascii: "s") ? 1 : 0
+            }
+        }
+        return false
     }
 
     /// Milliseconds with one decimal (`value` in tenths of a millisecond, rounded), as `Double`'s
