@@ -98,7 +98,9 @@ public final class App: Sendable {
         let (rawPath, query) = try QueryString.split(target: request.target)
         guard let segments = Router.segments(of: rawPath) else { throw Problem.notFound(path: rawPath) }
         let path = rawPath
-        let method = request.method.uppercased()
+        // Methods are case-sensitive (RFC 9110 §9.1): `delete` is not DELETE, and gets 405, so a
+        // filter in front of the server that blocks a method cannot be passed by its lowercase.
+        let method = request.method
 
         if method == "OPTIONS" {
             switch router.match(method: "GET", path: segments) {

@@ -170,6 +170,15 @@ import Testing
             #expect(cors.header("Access-Control-Allow-Origin") == "*")
             let head = try await stack.send("HEAD", "/types")
             #expect(head.status == 200)
+            // Methods are case-sensitive (RFC 9110 §9.1): `delete` is not DELETE.
+            try await stack.registerNoteType()
+            let id = try #require(
+                try await stack.send("POST", "/records", token: stack.ownerToken, json: ["type": "note", "content": ["title": "t"]])
+                    .json["id"]?.stringValue)
+            let lowercase = try await stack.send("delete", "/records/\(id)", token: stack.ownerToken)
+            #expect(lowercase.status == 405 && lowercase.header("Allow") == "GET, HEAD, PATCH, DELETE, OPTIONS")
+            #expect(try await stack.send("GET", "/records/\(id)", token: stack.ownerToken).status == 200)
+            #expect(try await stack.send("get", "/types").status == 405)
         }
     }
 
