@@ -67,6 +67,12 @@ import StackHTTP
         #expect(parse("PUT / HTTP/1.1\r\nHost: a\r\nExpect: something\r\nContent-Length: 3\r\n\r\n").error?.status == .expectationFailed)
     }
 
+    @Test func validHosts_areAccepted() {
+        for host in ["a", "example.com", "example.com:8787", "127.0.0.1:1", "[::1]:8787", "[::1]", "a%41b", "x:", "", "xn--bcher-kva.example"] {
+            #expect(parse("GET / HTTP/1.1\r\nHost: \(host)\r\n\r\n").heads.count == 1, "\(host)")
+        }
+    }
+
     @Test func absoluteForm_isReducedToPath() {
         #expect(parse("GET http://example.com/x?y=1 HTTP/1.1\r\nHost: example.com\r\n\r\n").heads.first?.target == "/x?y=1")
     }
@@ -98,6 +104,13 @@ import StackHTTP
         ("DEL in value", "GET / HTTP/1.1\r\nHost: a\r\nX: a\u{7F}b\r\n\r\n"),
         ("missing host", "GET / HTTP/1.1\r\n\r\n"),
         ("two hosts", "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"),
+        ("host with space", "GET / HTTP/1.1\r\nHost: a b\r\n\r\n"),
+        ("host with userinfo", "GET / HTTP/1.1\r\nHost: a@b\r\n\r\n"),
+        ("host as URL", "GET / HTTP/1.1\r\nHost: http://x/\r\n\r\n"),
+        ("host port too long", "GET / HTTP/1.1\r\nHost: x:99999999\r\n\r\n"),
+        ("host port not digits", "GET / HTTP/1.1\r\nHost: x:8a\r\n\r\n"),
+        ("host bad escape", "GET / HTTP/1.1\r\nHost: a%4\r\n\r\n"),
+        ("host unclosed literal", "GET / HTTP/1.1\r\nHost: [::1\r\n\r\n"),
         ("double space", "GET  / HTTP/1.1\r\nHost: a\r\n\r\n"),
         ("tab separator", "GET\t/ HTTP/1.1\r\nHost: a\r\n\r\n"),
         ("lowercase version", "GET / http/1.1\r\nHost: a\r\n\r\n"),

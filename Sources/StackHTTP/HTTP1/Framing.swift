@@ -14,6 +14,8 @@ struct Framing {
         switch name.count {
         case 4 where ByteClass.equalsIgnoringCase(name, "host"):
             hostCount += 1
+            // RFC 9112 §3.2: a Host with an invalid value is a 400, like a missing one.
+            guard Framing.isValidHost(value) else { throw .bad("invalid Host") }
         case 6 where ByteClass.equalsIgnoringCase(name, "expect"):
             if ByteClass.equalsIgnoringCase(value, "100-continue") {
                 expectContinue = true
@@ -42,6 +44,60 @@ struct Framing {
             transferCodings.append(contentsOf: Framing.listElements(value))
         default:
             break
+        }
+    }
+
+    /// RFC 9110 §7.2: `Host = uri-host [ ":" port ]`, where `uri-host` is an IP literal in
+    /// brackets or a reg-name (unreserved, sub-delims and percent-encoded octets; an IPv4 address
+    /// is one too) and `port` at most five digits. Empty is allowed (RFC 9112 §3.2, an authority-less
+    /// target).
+    static func isValidHost(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        let count = value.count
+        if count > 0, value[0] == UInt8(ascii: "[") {
+            // IP-literal: hex digits, `:` and `.` (IPv6 and IPvFuture's usual spelling).
+            index = 1
+            while index < count, value[index] != UInt8(ascii: "]") {
+                let b = value[index]
+                guard (ByteClass.hexValue(b) != nil) || b == UInt8(ascii: ":") || b == UInt8(ascii: ".") || b == UInt8(ascii: "v") else {
+                    return false
+                }
+                index += 1
+            }
+            guard index < count, index > 1 else { return false }
+            index += 1
+        } else {
+            while index < count, value[index] != UInt8(ascii: ":") {
+                let b = value[index]
+                if b == UInt8(ascii: "%") {
+                    guard index + 2 < count, (ByteClass.hexValue(value[index + 1]) != nil), (ByteClass.hexValue(value[index + 2]) != nil) else {
+                        return false
+                    }
+                    index += 3
+                    continue
+                }
+                guard isRegNameByte(b) else { return false }
+                index += 1
+            }
+        }
+        guard index < count else { return true }
+        // `:` port, at most five digits (a port is 0–65535).
+        guard value[index] == UInt8(ascii: ":") else { return false }
+        let digits = count - index - 1
+        guard digits <= 5 else { return false }
+        for i in (index + 1)..<count where !(value[i] >= 0x30 && value[i] <= 0x39) { return false }
+        return true
+    }
+
+    /// unreserved / sub-delims (RFC 3986 §2.2, §2.3).
+    private static func isRegNameByte(_ b: UInt8) -> Bool {
+        switch b {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return true
+        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"): return true
+        case UInt8(ascii: "!"), UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("), UInt8(ascii: ")"),
+            UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "="):
+            return true
+        default: return false
         }
     }
 
