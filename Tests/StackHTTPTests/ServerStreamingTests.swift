@@ -181,4 +181,28 @@ import StackHTTP
         }
         #expect(texts == ["abbccc", "hi"])
     }
+
+    /// RFC 9112 §6.1: no chunked framing to an HTTP/1.0 client; a body of unknown length is sent
+    /// as it is and ends when the server closes the connection.
+    @Test func streamedResponse_toHTTP10_isCloseDelimited() async throws {
+        var router = Router<BasicRequestContext>()
+        router.on("/stream", method: .GET) { _, _ in
+            Response(body: .stream { writer in
+                for word in ["a", "bb", "ccc"] { try await writer.write(word) }
+            })
+        }
+        let (response, closed) = try await withServer(router: router) { port in
+            try await offload {
+                let client = try RawClient(port: port)
+                try client.send("GET /stream HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+                let response = try client.readResponse()
+                return (response, client.isClosedByPeer())
+            }
+        }
+        #expect(response?.status == 200)
+        #expect(response?.header("Transfer-Encoding") == nil && response?.header("Content-Length") == nil)
+        #expect(response?.header("Connection") == "close")
+        #expect(response?.text == "abbccc")
+        #expect(closed)
+    }
 }

@@ -23,7 +23,7 @@ extension Problem {
         case 413: detail = "The request body is larger than the server accepts."
         case 414: detail = "The request target is longer than the server accepts."
         case 431: detail = "The request header fields are larger than the server accepts."
-        case 501: detail = "The request uses a transfer coding the server does not implement."
+        case 501: detail = "The request uses a method (CONNECT) or a transfer coding the server does not implement."
         case 503: detail = "The server is at its connection limit or shutting down; retry later."
         case 505: detail = "Only HTTP/1.x is supported."
         default: detail = title

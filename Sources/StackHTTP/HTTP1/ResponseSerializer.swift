@@ -9,6 +9,9 @@ enum ResponseSerializer {
         case chunked
         /// No framing field at all (1xx, 204, 304: RFC 9110 §8.6, RFC 9112 §6.1).
         case none
+        /// No framing field; the body ends when the connection closes (a body of unknown length
+        /// to an HTTP/1.0 client, which does not understand chunked, RFC 9112 §6.1, §6.3 (8)).
+        case closeDelimited
     }
 
     /// A field the handler set that cannot be sent safely (response splitting, RFC 9110 §5.5).
@@ -64,7 +67,7 @@ enum ResponseSerializer {
             out.append(ByteClass.lf)
         case .chunked:
             out.append(contentsOf: chunkedField)
-        case .none:
+        case .none, .closeDelimited:
             break
         }
         if close { out.append(contentsOf: connectionClose) }
@@ -72,11 +75,12 @@ enum ResponseSerializer {
         out.append(ByteClass.lf)
     }
 
-    /// The framing for a response to a request with `method`, given the body's known length.
-    static func framing(status: HTTPStatus, knownLength: Int?) -> Framing {
+    /// The framing for a response, given the body's known length and whether the request was
+    /// HTTP/1.0 (which gets no chunked framing: a body of unknown length ends with the connection).
+    static func framing(status: HTTPStatus, knownLength: Int?, http10: Bool = false) -> Framing {
         if status.forbidsBody { return .none }
         if let knownLength { return .length(knownLength) }
-        return .chunked
+        return http10 ? .closeDelimited : .chunked
     }
 
     /// Appends one chunk of `bytes` (RFC 9112 §7.1).

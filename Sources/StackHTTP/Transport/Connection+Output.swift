@@ -22,9 +22,11 @@ extension Connection {
         {
             closeAfter = true
         }
-        exchange.closeAfter = closeAfter
         let bodyAllowed = !exchange.isHead && !response.status.forbidsBody
-        var framing = ResponseSerializer.framing(status: response.status, knownLength: response.body.knownLength)
+        var framing = ResponseSerializer.framing(
+            status: response.status, knownLength: response.body.knownLength, http10: exchange.isHTTP10)
+        if framing == .closeDelimited { closeAfter = true }
+        exchange.closeAfter = closeAfter
         let date = loop.dateCache.dateField()
         do {
             try ResponseSerializer.writeHead(
@@ -46,8 +48,9 @@ extension Connection {
             if bodyAllowed && region.length > 0 { pendingFile = (region, 0) }
             exchange.responseComplete = true
         case .stream:
-            if bodyAllowed && framing == .chunked {
+            if bodyAllowed && (framing == .chunked || framing == .closeDelimited) {
                 exchange.streaming = true
+                exchange.closeDelimited = framing == .closeDelimited
             } else {
                 exchange.responseComplete = true
             }
@@ -70,7 +73,11 @@ extension Connection {
             return
         }
         if outputOffset == output.count { lastWriteProgress = Posix.now() }  // the write-stall clock starts now
-        ResponseSerializer.writeChunk(bytes, into: &output)
+        if exchange.closeDelimited {
+            output.append(contentsOf: bytes)
+        } else {
+            ResponseSerializer.writeChunk(bytes, into: &output)
+        }
         flush()
         if closed {
             continuation.resume(throwing: ConnectionClosedError())
@@ -90,7 +97,7 @@ extension Connection {
             abort()
             return
         }
-        output.append(contentsOf: ResponseSerializer.lastChunk)
+        if !exchange.closeDelimited { output.append(contentsOf: ResponseSerializer.lastChunk) }
         exchange.responseComplete = true
         flush()
     }

@@ -6,6 +6,8 @@ final class Exchange {
     let id: UInt64
     let keepAlive: Bool
     let isHead: Bool
+    /// The request is HTTP/1.0.
+    let isHTTP10: Bool
     let body: BodyStream?
     let expectsContinue: Bool
     var continueSent = false
@@ -15,6 +17,9 @@ final class Exchange {
     /// The whole response was queued (bytes, file region, or the last chunk of a stream).
     var responseComplete = false
     var streaming = false
+    /// The streamed body is sent as it is and ends when the connection closes (an HTTP/1.0 client
+    /// cannot read chunked framing, RFC 9112 §6.1).
+    var closeDelimited = false
     var closeAfter = false
     var draining = false
     var drainedBytes = 0
@@ -26,6 +31,7 @@ final class Exchange {
         self.id = id
         self.keepAlive = head.keepAlive
         self.isHead = head.method == .HEAD
+        self.isHTTP10 = head.version.minor == 0
         self.body = body
         self.expectsContinue = head.expectsContinue
         self.bodyComplete = false  // set by the parser's `.end`, which follows a bodyless head at once
