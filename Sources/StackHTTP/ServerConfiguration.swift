@@ -63,6 +63,11 @@ public struct ServerConfiguration: Sendable {
     public var errorResponse: @Sendable (HTTPStatus) -> Response = { status in
         Response.text(status.reasonPhrase + "\n", status: status)
     }
+    /// Called on the loop thread for each request the server answers on its own before a handler
+    /// saw it: a malformed or oversized head (400, 414, 431, 501, 505) or one not received in time
+    /// (408). An application logs it (StackAPI: an access-log line with `-` for method and path).
+    /// Not called when a handler had the request (its body failed: the handler answers for it).
+    public var onRejected: (@Sendable (HTTPStatus) -> Void)?
 
     /// Creates a configuration listening on `host:port`.
     public init(host: String = "127.0.0.1", port: Int = 8080, threadCount: Int? = nil) {

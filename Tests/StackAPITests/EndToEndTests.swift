@@ -67,6 +67,26 @@ import Testing
         }
     }
 
+    /// SPEC §6: one access-log line per request, with the status sent: a head the server refused
+    /// itself, and a body whose framing is malformed, are logged as what went on the wire.
+    @Test func accessLog_saysWhatWasSent_forRefusedRequests() async throws {
+        try await withStack(overSocket: true) { stack in
+            let refused = try await SocketClient.exchange(port: stack.port, request: Array("GET / HTTP/1.1\r\nHost: a b\r\n\r\n".utf8))
+            #expect(String(decoding: refused, as: UTF8.self).hasPrefix("HTTP/1.1 400"))
+            let chunked = Array(
+                ("POST /records/query HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(stack.ownerToken)\r\n"
+                    + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n").utf8)
+            let badBody = try await SocketClient.exchange(port: stack.port, request: chunked)
+            #expect(String(decoding: badBody, as: UTF8.self).hasPrefix("HTTP/1.1 400"))
+            try await Task.sleep(for: .milliseconds(200))
+            let lines = stack.logLines.all
+            #expect(lines.contains { $0.contains(" - - 400 ") }, "\(lines)")
+            #expect(lines.contains { $0.contains(" POST /records/query 400 ") }, "\(lines)")
+            #expect(!lines.contains { $0.contains(" 500 ") || $0.hasPrefix("error:") }, "\(lines)")
+            #expect(!lines.contains { $0.contains(stack.ownerToken) })
+        }
+    }
+
     @Test func oversizedBodies_areRefusedFromContentLength() async throws {
         try await withStack(configuration: AppConfiguration(maxJSONBytes: 64, maxAttachmentBytes: 128), overSocket: true) { stack in
             let big: JSON = ["type": "note", "content": ["title": .string(String(repeating: "x", count: 100))]]

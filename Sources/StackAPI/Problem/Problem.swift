@@ -127,6 +127,12 @@ extension Problem {
         return problem
     }
 
+    /// 499 (nginx's convention, never sent): the client closed the connection before its request
+    /// was read whole. Only the access log shows it.
+    public static let clientClosedRequest = Problem(
+        type: "urn:stack:problem:client-closed-request", title: "Client Closed Request", status: 499,
+        detail: "The client closed the connection before its request was read.")
+
     /// 409: an id already taken, or an idempotency key still in flight.
     public static func conflict(_ detail: String) -> Problem {
         make("conflict", "Conflict", 409, detail)

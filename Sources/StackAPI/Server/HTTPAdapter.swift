@@ -13,6 +13,14 @@ extension App {
     public func makeServer(configuration: ServerConfiguration) -> Server {
         var configuration = configuration
         configuration.errorResponse = App.serverErrorResponse
+        // SPEC §6: a line for requests the server refused before the API saw them, too.
+        let log = self.configuration.log
+        configuration.onRejected = { status in
+            log(
+                AccessLog.line(
+                    timeMilliseconds: Timestamp.now().milliseconds, method: "-", target: "-", status: Int(status.code),
+                    durationSeconds: 0, bytes: App.serverErrorResponse(status).body.knownLength ?? 0, entityId: nil))
+        }
         // Handlers never block (the store and blob I/O run on their own threads), so they run on
         // the connection's loop: a request then hops only to the store's thread and back.
         configuration.runsHandlersOnEventLoops = true
@@ -88,6 +96,14 @@ final class StreamedRequestBody: APIRequestBody, @unchecked Sendable {
             throw Problem(
                 type: "urn:stack:problem:bad-request", title: error.status.reasonPhrase, status: error.status.code,
                 detail: "The request body could not be read.")
+        } catch let error as HTTPParseError {
+            // Malformed body framing (a bad chunk size): the server answers with this status and
+            // closes; the API's answer and its log line say the same.
+            throw Problem(
+                type: "urn:stack:problem:bad-request", title: error.status.reasonPhrase, status: error.status.code,
+                detail: "The request body could not be read: its framing is malformed.")
+        } catch is ConnectionClosedError {
+            throw Problem.clientClosedRequest
         }
     }
 }

@@ -241,7 +241,7 @@ extension Connection {
                 exchange.body?.fail(HTTPError(.requestTimeout))
                 exchange.task?.cancel()
                 current = nil
-                writeErrorAndClose(.requestTimeout)
+                writeErrorAndClose(.requestTimeout, rejected: false)
             }
             return
         }
@@ -252,7 +252,7 @@ extension Connection {
                 close()
             }
         } else if now &- headStartedAt > c.requestHeadTimeout.nanoseconds {
-            writeErrorAndClose(.requestTimeout)  // RFC 9110 §15.5.9
+            writeErrorAndClose(.requestTimeout, rejected: true)  // RFC 9110 §15.5.9
         }
     }
 

@@ -291,16 +291,19 @@ final class Connection: LoopHandler, @unchecked Sendable {
             abort()
             return
         }
+        let handlerHadIt = current != nil
         if let current {
             current.body?.fail(error)
             current.task?.cancel()
             self.current = nil
         }
-        writeErrorAndClose(error.status)
+        writeErrorAndClose(error.status, rejected: !handlerHadIt)
     }
 
     /// Sends a minimal error response with `Connection: close`, then closes gracefully.
-    func writeErrorAndClose(_ status: HTTPStatus) {
+    /// - Parameter rejected: no handler saw the request (``ServerConfiguration/onRejected``).
+    func writeErrorAndClose(_ status: HTTPStatus, rejected: Bool) {
+        if rejected { configuration.onRejected?(status) }
         let response = configuration.errorResponse(status)
         let date = loop.dateCache.dateField()
         try? ResponseSerializer.writeHead(
