@@ -51,7 +51,10 @@ public final class App: Sendable {
         principals.removeAll()
     }
 
-    /// From now on, answer 503 (SPEC §6: shutting down).
+    /// Whether ``beginShutdown()`` was called.
+    var isShuttingDown: Bool { shuttingDown.load(ordering: .relaxed) }
+
+    /// From now on, answer 503 (SPEC §6: shutting down); event streams end within a second.
     public func beginShutdown() {
         shuttingDown.store(true, ordering: .relaxed)
     }

@@ -153,6 +153,20 @@ private func eventData(_ text: String) -> [JSON] {
         }
     }
 
+    /// A shutdown ends an open stream (cleanly: the handler returns) within the stop check,
+    /// instead of holding the server's grace period.
+    @Test func stream_endsWhenTheServerStops() async throws {
+        try await withStack { stack in
+            let stopping = Atomic<Bool>(false)
+            let started = ContinuousClock.now
+            try await ChangeRoutes.streamEvents(
+                store: stack.store, principal: nil, after: stack.store.latestChangeSeq, keepAlive: .seconds(10),
+                stopCheck: .milliseconds(20), stopping: { stopping.load(ordering: .relaxed) }
+            ) { _ in stopping.store(true, ordering: .relaxed) }
+            #expect(ContinuousClock.now - started < .seconds(5))
+        }
+    }
+
     /// A closed store ends the stream with an error instead of spinning.
     @Test func stream_endsWhenTheStoreCloses() async throws {
         try await withStack { stack in

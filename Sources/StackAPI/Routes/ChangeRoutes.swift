@@ -40,21 +40,28 @@ enum ChangeRoutes {
         var response = APIResponse(status: 200, headers: [
             ("Content-Type", MediaTypes.eventStream), ("Cache-Control", "no-store"), ("X-Accel-Buffering", "no"),
         ])
+        let app = context.app
         response.stream = { write in
-            try await streamEvents(store: store, principal: principal, after: since, write: write)
+            try await streamEvents(store: store, principal: principal, after: since, stopping: { app.isShuttingDown }, write: write)
         }
         return response
     }
 
     /// Writes events after `since` until the peer goes (a write throws, or the task is cancelled)
-    /// or the store closes (its next read throws).
+    /// or the store closes (its next read throws), or ends the stream when `stopping` says the
+    /// server is shutting down (within `stopCheck`): an open stream would otherwise hold the
+    /// shutdown for its whole grace period, then be cut.
     static func streamEvents(
-        store: Store, principal: Principal?, after since: Int64, keepAlive: Duration = keepAliveInterval, write: ResponseStreamWrite
+        store: Store, principal: Principal?, after since: Int64, keepAlive: Duration = keepAliveInterval,
+        stopCheck: Duration = .seconds(1), stopping: @Sendable () -> Bool = { false }, write: ResponseStreamWrite
     ) async throws {
         var cursor = since
         try await write(Array(": changes after \(since)\n\n".utf8))
+        let clock = ContinuousClock()
+        var lastWrite = clock.now
         while true {
             try Task.checkCancellation()
+            if stopping() { return }
             // Every event up to `latest` is committed before `latest` is published, so once a short
             // page has been read, the events up to `latest` it did not return are not the caller's
             // to see: skipping past them keeps the wait below from waking at once, again and again.
@@ -64,15 +71,22 @@ enum ChangeRoutes {
             for change in page.results {
                 chunk += Array("id: \(change.seq)\nevent: change\ndata: ".utf8) + change.json.serialized() + [10, 10]
             }
-            try await write(chunk)
+            if !chunk.isEmpty {
+                try await write(chunk)
+                lastWrite = clock.now
+            }
             if page.results.count == batchSize {
                 cursor = page.nextSince
                 continue
             }
             cursor = max(page.nextSince, latest)
-            if await !store.waitForChanges(after: cursor, timeout: keepAlive) {
+            if await !store.waitForChanges(after: cursor, timeout: min(keepAlive, stopCheck)) {
                 try Task.checkCancellation()
-                try await write(Array(": keep-alive\n\n".utf8))
+                if stopping() { return }
+                if clock.now - lastWrite >= keepAlive {
+                    try await write(Array(": keep-alive\n\n".utf8))
+                    lastWrite = clock.now
+                }
             }
         }
     }
