@@ -20,6 +20,21 @@ import Testing
         "GET /changes", "GET /changes/stream",
     ]
 
+    /// Statuses and media types the server does answer with, which a review found missing.
+    @Test func statusesAndMediaTypesAsServed() {
+        func responses(_ path: String, _ method: String) -> Set<String> {
+            Set(document["paths"]?[path]?[method]?["responses"]?.objectValue?.keys ?? [])
+        }
+        for path in ["/.well-known/stack", "/health", "/openapi.json"] {
+            #expect(responses(path, "get").isSuperset(of: ["400", "429"]), "\(path)")  // unknown parameters, rate limits
+        }
+        #expect(responses("/attachments", "post").contains("422"))  // a key reused with other bytes
+        for path in ["/records/{id}", "/entity"] {
+            let types = Set(document["paths"]?[path]?["patch"]?["requestBody"]?["content"]?.objectValue?.keys ?? [])
+            #expect(types == ["application/json", "application/merge-patch+json"], "\(path)")
+        }
+    }
+
     private var documentedRoutes: Set<String> {
         var routes = Set<String>()
         for (path, item) in document["paths"]?.objectValue ?? [:] {
