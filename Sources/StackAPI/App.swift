@@ -98,6 +98,10 @@ public final class App: Sendable {
         _ request: APIRequest, principal: inout Principal?, rateHeaders: inout [(name: String, value: String)]
     ) async throws -> APIResponse {
         if shuttingDown.load(ordering: .relaxed) { throw Problem.serviceUnavailable("The server is shutting down.") }
+        // RFC 9110 §9.3.7: `OPTIONS *` asks about the server as a whole.
+        if request.target == "*" && request.method == "OPTIONS" {
+            return APIResponse(status: 204, headers: [("Allow", Router.allowed(["GET", "POST", "PUT", "PATCH", "DELETE"]).joined(separator: ", "))])
+        }
         let (rawPath, query) = try QueryString.split(target: request.target)
         guard let segments = Router.segments(of: rawPath) else { throw Problem.notFound(path: rawPath) }
         let path = rawPath

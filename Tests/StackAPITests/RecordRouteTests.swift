@@ -170,6 +170,9 @@ import Testing
             #expect(cors.header("Access-Control-Allow-Origin") == "*")
             let head = try await stack.send("HEAD", "/types")
             #expect(head.status == 200)
+            let server = try await stack.send("OPTIONS", "*")
+            #expect(server.status == 204 && server.header("Allow") == "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS")
+            #expect(server.header("X-Content-Type-Options") == "nosniff")
             // Methods are case-sensitive (RFC 9110 §9.1): `delete` is not DELETE.
             try await stack.registerNoteType()
             let id = try #require(
