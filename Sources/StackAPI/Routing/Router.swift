@@ -110,12 +110,21 @@ public struct Router: Sendable {
     /// `405`, `Allow: POST, OPTIONS`). Among equal patterns, the first added wins.
     public func match(method: String, path: [String]) -> Match {
         let lookup = method == "HEAD" ? "GET" : method
-        let matching = routes.filter { $0.matches(path) }
-        guard let literal = matching.map(\.literalCount).max() else { return .notFound }
-        let resource = matching.filter { $0.literalCount == literal }
-        if let route = resource.first(where: { $0.method == lookup }) {
-            return .found(route, parameters: route.match(path) ?? [:])
+        // One pass, no allocation on the way to a match: the most literal matching pattern so
+        // far, and the first route of it with the method.
+        var literal = -1
+        var found: Int?
+        for index in routes.indices where routes[index].matches(path) {
+            let count = routes[index].literalCount
+            if count > literal {
+                literal = count
+                found = nil
+            }
+            if count == literal, found == nil, routes[index].method == lookup { found = index }
         }
+        guard literal >= 0 else { return .notFound }
+        if let found { return .found(routes[found], parameters: routes[found].match(path) ?? [:]) }
+        let resource = routes.filter { $0.matches(path) && $0.literalCount == literal }
         return .methodNotAllowed(allowed: Self.allowed(resource.map(\.method)))
     }
 
