@@ -27,8 +27,8 @@ public final class Store: Sendable {
     let tokenUsage = Locked<[String: Int64]>([:])
     let isClosed = Locked(false)
     let blobs: BlobStore
-    /// Uploads between their blob's rename and their row's commit (see `finishUpload`).
-    let blobGuard = Locked(0)
+    /// Blobs being placed by uploads and removed by deletions (``BlobPins``).
+    let blobPins = Locked(BlobPins())
 
     static let databaseFileName = "stack.db"
     static let blobFolderName = "blobs"

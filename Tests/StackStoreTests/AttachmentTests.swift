@@ -44,6 +44,75 @@ import Testing
         }
     }
 
+    /// Deletions running beside uploads remove their bytes at once (a review found them left on
+    /// disk until the next start whenever any upload was finishing).
+    @Test func deletionsBesideUploadsRemoveTheirBlobs() async throws {
+        try await withStack { s in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for task in 0..<8 {
+                    group.addTask {
+                        for i in 0..<25 {
+                            let a = try await upload(Array("task \(task) file \(i)".utf8), s)
+                            try await s.store.deleteAttachment(a.fileId, as: s.owner)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await s.store.blobs.listAllBlobs() == [])
+        }
+    }
+
+    /// The same bytes uploaded and deleted from many tasks at once: every fileId that remains has
+    /// its blob, and a blob no fileId refers to is gone.
+    @Test func sameBytesUploadedAndDeletedConcurrentlyKeepExactlyTheReferencedBlob() async throws {
+        try await withStack { s in
+            let bytes = Array("shared bytes".utf8)
+            let kept = try await withThrowingTaskGroup(of: String?.self) { group in
+                for task in 0..<8 {
+                    group.addTask {
+                        var last: String?
+                        for i in 0..<20 {
+                            let a = try await upload(bytes, s)
+                            if (task + i) % 3 == 0 { last = a.fileId } else { try await s.store.deleteAttachment(a.fileId, as: s.owner) }
+                        }
+                        return last
+                    }
+                }
+                var kept: [String] = []
+                for try await id in group { if let id { kept.append(id) } }
+                return kept
+            }
+            #expect(!kept.isEmpty)
+            for id in kept {
+                let open = try await s.store.openAttachment(id, as: s.owner)
+                #expect(try open.file.readAll() == bytes)
+            }
+            #expect(try await s.store.blobs.listAllBlobs() == [SHA256.hexDigest(of: bytes)])
+            let remaining = try await s.store.read { db in try db.fetchAll("SELECT file_id FROM attachments") { $0.text(0) } }
+            for id in remaining { try await s.store.deleteAttachment(id, as: s.owner) }
+            #expect(try await s.store.blobs.listAllBlobs() == [])
+        }
+    }
+
+    @Test func blobPinsKeepUploadsAndRemovalsApart() {
+        var pins = BlobPins()
+        var results: [Bool] = []
+        results.append(pins.pin("a"))
+        results.append(pins.pin("a"))
+        results.append(pins.claimForRemoval("a"))  // false: an upload is placing it
+        pins.unpin("a")
+        results.append(pins.claimForRemoval("a"))  // false: the other upload still is
+        pins.unpin("a")
+        results.append(pins.claimForRemoval("a"))
+        results.append(pins.pin("a"))  // false: an upload waits until the file is gone
+        results.append(pins.pin("b"))
+        pins.removed("a")
+        results.append(pins.pin("a"))
+        #expect(results == [true, true, false, false, true, false, true, true])
+        #expect(pins.isPinned("a") && pins.isPinned("b"))
+    }
+
     @Test func tooLargeUploadsAreRefused() async throws {
         try await withStack { s in
             let upload = try await s.store.beginAttachment(contentType: "x/y", maxSize: 10, as: s.owner)

@@ -92,8 +92,8 @@ extension BlobWriter {
 
     /// `finish()` (fsync, rename, directory fsync), off the cooperative pool.
     @discardableResult
-    public func finish() async throws(BlobStoreError) -> BlobInfo {
-        try await BlobStore.offload { () throws(BlobStoreError) in try self.finish() }
+    public func finish(beforePlacing: @escaping @Sendable (String) -> Void = { _ in }) async throws(BlobStoreError) -> BlobInfo {
+        try await BlobStore.offload { () throws(BlobStoreError) in try self.finish(beforePlacing: beforePlacing) }
     }
 
     /// `abort()`, off the cooperative pool.

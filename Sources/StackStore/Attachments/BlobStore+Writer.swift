@@ -121,9 +121,11 @@ public final class BlobWriter: Sendable {
     /// a blob with that digest already exists, deletes the temporary file and keeps the existing
     /// one), and fsyncs the directory so the name is durable before this returns.
     ///
+    /// - Parameter beforePlacing: called with the digest before the blob is placed (renamed, or an
+    ///   identical one kept): where the store pins it against a concurrent deletion (``BlobPins``).
     /// - Throws: `closed` if already finished or aborted; `io` (the writer aborts).
     @discardableResult
-    public func finish() throws(BlobStoreError) -> BlobInfo {
+    public func finish(beforePlacing: (String) -> Void = { _ in }) throws(BlobStoreError) -> BlobInfo {
         let (fd, hasher, size) = try state.withLock {
             (state: inout State) throws(BlobStoreError) -> (Int32, SHA256, Int64) in
             guard let fd = state.fd else { throw .closed }
@@ -140,6 +142,7 @@ public final class BlobWriter: Sendable {
             throw error
         }
         let digest = hasher.finalizeHex()
+        beforePlacing(digest)
         do {
             let finalPath = try store.path(for: digest)
             let directory = store.fanOutDirectory(for: digest)

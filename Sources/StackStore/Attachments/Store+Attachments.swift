@@ -1,3 +1,4 @@
+import Foundation
 import StackJSON
 
 extension Store {
@@ -21,32 +22,67 @@ extension Store {
     }
 
     func finishUpload(_ upload: AttachmentUpload, idempotency: IdempotencyStamp<Attachment>?) async throws -> Attachment {
-        // While an upload is between its blob's rename and its row's commit, deletions leave
-        // unreferenced blobs in place (startup removes any that stay unreferenced).
-        blobGuard.withLock { $0 += 1 }
-        defer { blobGuard.withLock { $0 -= 1 } }
+        // The blob is pinned from before it is placed until its row is committed (``BlobPins``): a
+        // deletion of the same bytes meanwhile leaves the file.
+        let pins = blobPins
+        let pinned = Locked<String?>(nil)
         let info: BlobInfo
         do {
-            info = try await upload.writer.finish()
+            info = try await upload.writer.finish { sha in
+                // Blocking is fine here: `finish` runs on a thread of the blob store's own.
+                while !pins.withLock({ $0.pin(sha) }) { Thread.sleep(forTimeInterval: 0.001) }
+                pinned.withLock { $0 = sha }
+            }
         } catch {
+            if let sha = pinned.withLock({ $0 }) {
+                pins.withLock { $0.unpin(sha) }
+                try? await removeBlobIfUnreferenced(sha)
+            }
             throw StoreError.wrap(error)
         }
         let attachment = Attachment(
             fileId: AttachmentID.generate(), size: info.size, sha256: info.sha256, contentType: upload.contentType,
             createdAt: .now(), createdBy: upload.principal.entityId)
         let lifetime = configuration.idempotencyLifetimeMilliseconds
-        try await write { db in
-            try db.execute(
-                "INSERT INTO attachments (file_id, sha256, size, content_type, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)",
-                [
-                    attachment.fileId, attachment.sha256, attachment.size, attachment.contentType,
-                    attachment.createdAt.milliseconds, attachment.createdBy,
-                ])
-            if let idempotency {
-                try IdempotencyRows.insert(idempotency, result: attachment, now: attachment.createdAt, lifetime: lifetime, db: db)
+        do {
+            try await write { db in
+                try db.execute(
+                    "INSERT INTO attachments (file_id, sha256, size, content_type, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)",
+                    [
+                        attachment.fileId, attachment.sha256, attachment.size, attachment.contentType,
+                        attachment.createdAt.milliseconds, attachment.createdBy,
+                    ])
+                if let idempotency {
+                    try IdempotencyRows.insert(idempotency, result: attachment, now: attachment.createdAt, lifetime: lifetime, db: db)
+                }
             }
+        } catch {
+            // No row refers to the blob this upload placed: it goes unless another fileId shares it.
+            pins.withLock { $0.unpin(info.sha256) }
+            try? await removeBlobIfUnreferenced(info.sha256)
+            throw error
         }
+        pins.withLock { $0.unpin(info.sha256) }
         return attachment
+    }
+
+    /// Removes blob `sha` if no fileId refers to it and no upload is placing it, decided in one
+    /// write job (``BlobPins``); the file goes after that job commits.
+    func removeBlobIfUnreferenced(_ sha: String) async throws {
+        let pins = blobPins
+        let claimed: Bool
+        do {
+            claimed = try await write { db -> Bool in
+                if try db.exists("SELECT 1 FROM attachments WHERE sha256 = ?", [sha]) { return false }
+                return pins.withLock { $0.claimForRemoval(sha) }
+            }
+        } catch {
+            pins.withLock { $0.removed(sha) }  // a claim made in a run that did not commit
+            throw error
+        }
+        guard claimed else { return }
+        defer { pins.withLock { $0.removed(sha) } }
+        _ = try await blobs.remove(sha)
     }
 
     /// The attachment's metadata, if `principal` may read it: the owner, its uploader, or anyone
@@ -88,11 +124,7 @@ extension Store {
             return shared ? nil : sha
         }
         if let orphan {
-            _ = try? await Blocking.run { [self] in
-                try self.blobGuard.withLock { finishing in
-                    if finishing == 0 { _ = try self.blobs.remove(orphan) }
-                }
-            }
+            try? await removeBlobIfUnreferenced(orphan)
         }
     }
 
