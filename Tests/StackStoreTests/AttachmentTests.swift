@@ -97,19 +97,24 @@ import Testing
 
     @Test func blobPinsKeepUploadsAndRemovalsApart() {
         var pins = BlobPins()
+        let (first, second) = (pins.newClaim(), pins.newClaim())
         var results: [Bool] = []
         results.append(pins.pin("a"))
         results.append(pins.pin("a"))
-        results.append(pins.claimForRemoval("a"))  // false: an upload is placing it
+        results.append(pins.claimForRemoval("a", claim: first))  // false: an upload is placing it
         pins.unpin("a")
-        results.append(pins.claimForRemoval("a"))  // false: the other upload still is
+        results.append(pins.claimForRemoval("a", claim: first))  // false: the other upload still is
         pins.unpin("a")
-        results.append(pins.claimForRemoval("a"))
+        results.append(pins.claimForRemoval("a", claim: first))
+        results.append(pins.claimForRemoval("a", claim: first))  // a job run again: still its own
+        results.append(pins.claimForRemoval("a", claim: second))  // false: one removal at a time
         results.append(pins.pin("a"))  // false: an upload waits until the file is gone
         results.append(pins.pin("b"))
-        pins.removed("a")
+        pins.removed("a", claim: second)  // not its claim: nothing happens
         results.append(pins.pin("a"))
-        #expect(results == [true, true, false, false, true, false, true, true])
+        pins.removed("a", claim: first)
+        results.append(pins.pin("a"))
+        #expect(results == [true, true, false, false, true, true, false, false, true, false, true])
         #expect(pins.isPinned("a") && pins.isPinned("b"))
     }
 

@@ -12,12 +12,21 @@
 /// left.
 struct BlobPins {
     private var pins: [String: Int] = [:]
-    private var removing: Set<String> = []
+    /// Digest → the claim removing it. Claims are numbered so that a removal releases only its
+    /// own, and a write job run again (a batch restarted) finds its claim still its own.
+    private var removing: [String: UInt64] = [:]
+    private var lastClaim: UInt64 = 0
+
+    /// A number for a new claim.
+    mutating func newClaim() -> UInt64 {
+        lastClaim += 1
+        return lastClaim
+    }
 
     /// An upload is about to place blob `sha`. `false` while a deletion is removing that blob: the
     /// caller waits and tries again.
     mutating func pin(_ sha: String) -> Bool {
-        guard !removing.contains(sha) else { return false }
+        guard removing[sha] == nil else { return false }
         pins[sha, default: 0] += 1
         return true
     }
@@ -29,16 +38,18 @@ struct BlobPins {
     }
 
     /// A deletion found no fileId referring to `sha`: it may remove the file unless an upload is
-    /// placing it. `true` claims the removal until ``removed(_:)``.
-    mutating func claimForRemoval(_ sha: String) -> Bool {
+    /// placing it or another removal has claimed it. `true` claims the removal for `claim` until
+    /// ``removed(_:claim:)``; asking again with the same claim is `true` again.
+    mutating func claimForRemoval(_ sha: String, claim: UInt64) -> Bool {
         guard pins[sha] == nil else { return false }
-        removing.insert(sha)
+        if let owner = removing[sha] { return owner == claim }
+        removing[sha] = claim
         return true
     }
 
-    /// The claimed removal is over (done, or abandoned).
-    mutating func removed(_ sha: String) {
-        removing.remove(sha)
+    /// The removal `claim` is over (done, or abandoned); another claim's is left alone.
+    mutating func removed(_ sha: String, claim: UInt64) {
+        if removing[sha] == claim { removing[sha] = nil }
     }
 
     /// Whether any upload pins `sha` (for tests).

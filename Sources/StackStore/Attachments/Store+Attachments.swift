@@ -68,21 +68,31 @@ extension Store {
 
     /// Removes blob `sha` if no fileId refers to it and no upload is placing it, decided in one
     /// write job (``BlobPins``); the file goes after that job commits.
+    ///
+    /// The unlink runs on a thread of its own, not on the blob store's queue: uploads of the same
+    /// bytes wait for it on that queue's threads (``finishUpload(_:idempotency:)``).
     func removeBlobIfUnreferenced(_ sha: String) async throws {
         let pins = blobPins
+        let claim = pins.withLock { $0.newClaim() }
         let claimed: Bool
         do {
             claimed = try await write { db -> Bool in
                 if try db.exists("SELECT 1 FROM attachments WHERE sha256 = ?", [sha]) { return false }
-                return pins.withLock { $0.claimForRemoval(sha) }
+                return pins.withLock { $0.claimForRemoval(sha, claim: claim) }
             }
         } catch {
-            pins.withLock { $0.removed(sha) }  // a claim made in a run that did not commit
+            pins.withLock { $0.removed(sha, claim: claim) }  // a claim made in a run that did not commit
             throw error
         }
         guard claimed else { return }
-        defer { pins.withLock { $0.removed(sha) } }
-        _ = try await blobs.remove(sha)
+        let blobs = self.blobs
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            Thread.detachNewThread {
+                _ = try? blobs.remove(sha)
+                pins.withLock { $0.removed(sha, claim: claim) }
+                done.resume()
+            }
+        }
     }
 
     /// The attachment's metadata, if `principal` may read it: the owner, its uploader, or anyone
