@@ -25,15 +25,20 @@ import Testing
         #expect(try Self.text(content, ["a..b", "x\"y"]) == nil)
     }
 
-    /// SQLite matches a path's label against a key as written in the JSON text: `$."a\\b"`
-    /// finds the key `a\b`, and `$."a\b"` finds nothing.
-    @Test func keysThatNeedEscapingAreKeptWhereSQLiteFindsThem() throws {
-        let content: JSON = ["a\\b": 1, "c\nd": 2, "plain": 3]
-        let written = content.serializedString()
-        let labels = [#"a\\b"#, #"a\b"#, #"c\nd"#, "plain"]
-        let projection = try #require(IndexedValues(labels).text(of: content))
-        #expect(projection == #"{"a\\b":1,"c\nd":2,"plain":3}"#)
-        try Self.expectSameAnswers(content: written, indexed: projection, labels: labels.map { [$0] })
+    /// A label with a `\` is matched differently by SQLite before and after 3.45 (escapes as
+    /// written, or decoded), so such paths are not indexed: they are read from `content`.
+    @Test func pathsWithABackslashAreNotIndexed() throws {
+        let content: JSON = ["a\\b": 1, "c\nd": 2, "plain": 3, "q'é": 4]
+        let labels = [#"a\\b"#, #"a\b"#, #"c\nd"#, "plain", "q'é"]
+        let values = IndexedValues(labels)
+        #expect(values.paths == [["plain"], ["q'é"]])
+        let projection = try #require(values.text(of: content))
+        #expect(projection == #"{"plain":3,"q'é":4}"#)
+        try Self.expectSameAnswers(content: content.serializedString(), indexed: projection, labels: values.paths)
+        let definition = TypeDefinition(
+            id: "t", name: nil, description: nil, schema: ["type": "object"], indexes: labels, builtIn: false, createdAt: .now())
+        #expect(TypeIndexes.indexes(for: definition).count == 2)
+        #expect(TypeIndexes.pathLiterals(of: definition) == [#"'$."plain"'"#, #"'$."q''é"'"#])
     }
 
     /// For random contents and paths, SQLite's `json_type` and `json_extract` give the same over
@@ -63,8 +68,9 @@ import Testing
             let paths = (0..<Int(1 + random.next() % 3)).map { _ in
                 (0..<Int(1 + random.next() % 3)).map { _ in labels[Int(random.next() % UInt64(labels.count))] }
             }
-            let indexed = try #require(IndexedValues(paths.map { $0.joined(separator: ".") }).text(of: content))
-            try Self.expectSameAnswers(content: content.serializedString(), indexed: indexed, labels: paths)
+            let values = IndexedValues(paths.map { $0.joined(separator: ".") })
+            guard let indexed = values.text(of: content) else { continue }  // every path had a `\`
+            try Self.expectSameAnswers(content: content.serializedString(), indexed: indexed, labels: values.paths)
         }
     }
 
@@ -125,6 +131,26 @@ import Testing
             #expect(try await Self.indexedColumn(s.store, task.id) == #"{"status":"open"}"#)
             #expect(try await Self.count(s.store, #"{"content.status": "open"}"#) == 1)
             #expect(try await Self.count(s.store, #"{"content.due.day": 3}"#) == 0)
+        }
+    }
+
+    /// The stored text follows the content's text, not just its value: `[1]` and `[1.0]` are
+    /// equal JSON but SQLite compares arrays by their text.
+    @Test func aPatchToAnEqualValueWrittenDifferentlyUpdatesTheColumn() async throws {
+        try await withStack { s in
+            _ = try await s.store.registerType(NewType(id: "task", schema: ["type": "object"], indexes: ["tags"]), as: s.owner)
+            let task = try await s.store.createRecord(NewRecord(type: "task", content: ["tags": [1], "n": 1]), as: s.owner)
+            _ = try await s.store.patchRecord(task.id, patch: ["tags": [.double(1.0)], "n": 2], as: s.owner)
+            let content = try await s.store.read { db in
+                try db.fetchOne("SELECT json_extract(content, '$.tags'), json_extract(indexed, '$.tags') FROM records WHERE id = ?", [task.id]) {
+                    [$0.text(0), $0.text(1)]
+                }
+            }
+            #expect(content?[0] == content?[1])
+            let typed = try RecordQuery(body: try JSON(parsing: #"{"type": "task", "where": {"content.tags": [1.0]}}"#))
+            let untyped = try RecordQuery(body: try JSON(parsing: #"{"where": {"content.tags": [1.0]}}"#))
+            #expect(try await s.store.queryRecords(typed, as: s.owner).results.count
+                == s.store.queryRecords(untyped, as: s.owner).results.count)
         }
     }
 

@@ -12,9 +12,8 @@ import StackJSON
 ///
 /// The text is exact for SQLite's JSON functions: for every path of the type,
 /// `json_type(indexed, p)` and `json_extract(indexed, p)` equal the same over `content`. Values
-/// are copied whole, with the keys as they are in the content, and a member is kept when SQLite
-/// would find it: SQLite matches a path's label against a key as written in the JSON text,
-/// escapes and all, so a label holding `\` is matched against each key's escaped form.
+/// are copied whole, with the keys as they are in the content. Paths whose labels hold a `\` are
+/// left out (``segments(_:)``): SQLite versions disagree on what they match.
 ///
 /// `NULL` for records of a type that indexes nothing.
 struct IndexedValues: Sendable, Equatable {
@@ -25,9 +24,19 @@ struct IndexedValues: Sendable, Equatable {
     init(_ indexes: [String]) {
         var seen: Set<[String]> = []
         paths = indexes.compactMap { path -> [String]? in
-            guard case .content(let segments)? = FilterField("content." + path), seen.insert(segments).inserted else { return nil }
+            guard let segments = Self.segments(path), seen.insert(segments).inserted else { return nil }
             return segments
         }.sorted { $0.count < $1.count }
+    }
+
+    /// The segments of an index path the types' indexes can cover: a valid filter path
+    /// (``FilterField``) with no `\` in it. SQLite before 3.45 matches a path's label against a
+    /// key as written in the JSON text and later versions decode escapes first, so a label with
+    /// a `\` would find different keys on different builds; such a path is read from `content`
+    /// (unindexed) instead.
+    static func segments(_ path: String) -> [String]? {
+        guard case .content(let segments)? = FilterField("content." + path), !path.contains("\\") else { return nil }
+        return segments
     }
 
     var isEmpty: Bool { paths.isEmpty }
@@ -58,21 +67,12 @@ struct IndexedValues: Sendable, Equatable {
         return .object(result)
     }
 
-    /// The member of `object` that SQLite's path label `label` selects.
+    /// The member of `object` that SQLite's path label `label` selects: a label holds no `"`,
+    /// control character (``FilterField``) or `\` (``segments(_:)``), so it matches the one key
+    /// written exactly as it reads.
     private static func member(_ object: JSONObject, _ label: String) -> (String, JSON)? {
-        guard label.utf8.contains(UInt8(ascii: "\\")) else {
-            // A label holds no `"` or control character (``FilterField``), and here no `\`: it
-            // matches the one key written exactly as it reads.
-            guard let value = object[label] else { return nil }
-            return (label, value)
-        }
-        for (key, value) in object where escaped(key) == label { return (key, value) }
-        return nil
-    }
-
-    /// `key` as the serializer writes it between the quotes.
-    private static func escaped(_ key: String) -> String {
-        String(JSON.string(key).serializedString().dropFirst().dropLast())
+        guard let value = object[label] else { return nil }
+        return (label, value)
     }
 
     /// Sets `value` at `keys` in `object`, making the objects along the way. A value already

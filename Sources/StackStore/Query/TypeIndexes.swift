@@ -35,7 +35,7 @@ enum TypeIndexes {
     static func indexes(for definition: TypeDefinition) -> [Index] {
         var seen: Set<String> = []
         return definition.indexes.compactMap { path in
-            guard let field = FilterField("content." + path), let p = QueryCompiler.pathLiteral(field) else { return nil }
+            guard let segments = IndexedValues.segments(path), let p = QueryCompiler.pathLiteral(.content(segments)) else { return nil }
             var hash = SHA256()
             hash.update(definition.id + "\u{0}" + path)
             let name = namePrefix + String(hash.finalizeHex().prefix(20))

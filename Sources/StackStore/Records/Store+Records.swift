@@ -132,8 +132,10 @@ extension Store {
             if merged == current.content { return (current, nil, readable) }
             let paths = try types.validate(merged, type: current.type)
             // Unchanged indexed values leave `records.indexed`, and so the type's indexes, alone.
-            let indexed = paths.projection(of: merged)
-            let indexedText: String?? = indexed == paths.projection(of: current.content) ? .none : .some(indexed?.serializedString())
+            // Compared as text, as SQLite compares them: `[1]` and `[1.0]` are equal JSON values
+            // but not the same stored text.
+            let indexed = paths.text(of: merged)
+            let indexedText: String?? = indexed == paths.text(of: current.content) ? .none : .some(indexed)
             let now = Timestamp.now()
             var updated = current
             updated.content = merged
