@@ -119,7 +119,8 @@ extension Store {
 
     /// Applies an RFC 7396 merge patch to the record's content in one write transaction against
     /// the current content (SPEC §3 `PATCH /records/:id`). A patch that changes nothing returns the
-    /// record with its version unchanged; otherwise the version grows by one.
+    /// record with its version unchanged; otherwise the version grows by one. A caller who may
+    /// write but not read always makes a new version (and sees no content, SPEC §4).
     /// - Parameter ifMatch: the version the caller expects (`If-Match`); `nil` matches any.
     /// - Throws: `notFound`, `forbidden`, `preconditionFailed`, `invalidContent`.
     public func patchRecord(_ id: String, patch: JSON, ifMatch: Int? = nil, as principal: Principal?) async throws -> Record {
@@ -129,7 +130,10 @@ extension Store {
         let (record, seq, readable) = try await write { db -> (Record, Int64?, Bool) in
             let (rid, current, readable) = try Store.loadForWrite(id: id, principal: principal, ifMatch: ifMatch, db: db)
             let merged = current.content.merging(patch: patch)
-            if merged == current.content { return (current, nil, readable) }
+            // A patch that changes nothing keeps the version, for callers who can read the record.
+            // One who may write but not read gets a new version all the same: an unchanged
+            // version would tell it that its guess of a value was right.
+            if merged == current.content && readable { return (current, nil, readable) }
             let paths = try types.validate(merged, type: current.type)
             // Unchanged indexed values leave `records.indexed`, and so the type's indexes, alone.
             // Compared as text, as SQLite compares them: `[1]` and `[1.0]` are equal JSON values
