@@ -91,9 +91,18 @@ import Testing
             _ = try await Maintenance.export(dataDirectory: s.directory.path, to: file)
 
             let fresh = scratch.path + "/fresh"
-            await (try await Store.create(at: fresh)).close()
+            let initialised = try await Store.create(at: fresh)
+            let seqBefore = initialised.latestChangeSeq
+            await initialised.close()
             _ = try await Maintenance.importStack(from: file, into: fresh)
             #expect(try await exportLines(fresh, scratch: scratch) == exportLines(s.directory.path, scratch: scratch))
+            // The change log goes on: the next event is numbered past every earlier one.
+            let imported = try await Store.open(at: fresh)
+            let next = try await imported.createRecord(NewRecord(type: "entity", content: ["name": "after"]), as: imported.ownerPrincipal)
+            let events = try await imported.changes(since: 0, limit: 100, as: imported.ownerPrincipal).results
+            #expect(events.last?.recordId == next.id && (events.last?.seq ?? 0) > seqBefore)
+            #expect(Set(events.map(\.seq)).count == events.count)
+            await imported.close()
 
             // The source itself holds data: refused, and left unchanged.
             let before = try await exportLines(s.directory.path, scratch: scratch)
