@@ -36,6 +36,8 @@ import Testing
             ("/records/\(secret)", "/records/[redacted]"),
             ("/records/\(secret)/versions?x=1", "/records/[redacted]/versions"),
             ("/tokens/STK%5fabc", "/tokens/[redacted]"),
+            ("/records/%73tk_abc", "/records/[redacted]"),
+            ("/records/a%20b", "/records/a%20b"),
             ("/records/mystkx", "/records/mystkx"),
             ("/records/sstk_", "/records/[redacted]"),
         ]

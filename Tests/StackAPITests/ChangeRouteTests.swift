@@ -167,6 +167,22 @@ private func eventData(_ text: String) -> [JSON] {
         }
     }
 
+    /// A store closed while the stream waits ends it with an error, without spinning.
+    @Test func stream_waitingWhenTheStoreCloses_ends() async throws {
+        try await withStack { stack in
+            let started = ContinuousClock.now
+            let streaming = Task {
+                try await ChangeRoutes.streamEvents(
+                    store: stack.store, principal: nil, after: stack.store.latestChangeSeq, keepAlive: .seconds(10),
+                    stopCheck: .milliseconds(200)) { _ in }
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            await stack.store.close()
+            await #expect(throws: (any Error).self) { try await streaming.value }
+            #expect(ContinuousClock.now - started < .seconds(5))
+        }
+    }
+
     /// A closed store ends the stream with an error instead of spinning.
     @Test func stream_endsWhenTheStoreCloses() async throws {
         try await withStack { stack in

@@ -39,8 +39,9 @@ public enum AccessLog {
         let redacted: String
         if mayHoldToken(path) {
             redacted = String(decoding: path, as: UTF8.self).split(separator: "/", omittingEmptySubsequences: false).map { segment in
-                let lower = segment.lowercased()
-                return lower.contains("stk_") || lower.contains("stk%5f") ? "[redacted]" : String(segment)
+                // Tested as the server reads it: percent-escapes decoded (`%73tk_…` is `stk_…`).
+                let lower = (String(segment).removingPercentEncoding ?? String(segment)).lowercased()
+                return lower.contains("stk_") ? "[redacted]" : String(segment)
             }.joined(separator: "/")
             path = Substring(redacted).utf8[...]
         }
@@ -56,10 +57,12 @@ public enum AccessLog {
 
     private static let tokenPrefix: [UInt8] = Array("stk".utf8)
 
-    /// Whether `bytes` hold `stk` in any case (the cheap test before looking for a token).
+    /// Whether `bytes` hold `stk` in any case, or a percent-escape that may spell it (the cheap
+    /// test before looking for a token).
     private static func mayHoldToken(_ bytes: Substring.UTF8View) -> Bool {
         var matched = 0
         for byte in bytes {
+            if byte == UInt8(ascii: "%") { return true }
             let lower = byte | 0x20
             if lower == tokenPrefix[matched] {
                 matched += 1

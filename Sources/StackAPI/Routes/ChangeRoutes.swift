@@ -80,13 +80,20 @@ enum ChangeRoutes {
                 continue
             }
             cursor = max(page.nextSince, latest)
-            if await !store.waitForChanges(after: cursor, timeout: min(keepAlive, stopCheck)) {
+            // Wait for an event past the cursor; a wake-up without one (the stop check) reads
+            // nothing and waits again. One that comes back early (the store closed) reads, which
+            // then throws.
+            let wait = min(keepAlive, stopCheck)
+            while true {
+                let waited = clock.now
+                if await store.waitForChanges(after: cursor, timeout: wait) { break }
                 try Task.checkCancellation()
                 if stopping() { return }
                 if clock.now - lastWrite >= keepAlive {
                     try await write(Array(": keep-alive\n\n".utf8))
                     lastWrite = clock.now
                 }
+                if clock.now - waited < wait / 2 { break }
             }
         }
     }
