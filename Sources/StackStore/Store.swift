@@ -57,6 +57,9 @@ public final class Store: Sendable {
     /// The blob folder's path.
     public var blobDirectory: String { (directory as NSString).appendingPathComponent(Store.blobFolderName) }
 
+    /// Where uploads are written before they are placed in ``blobDirectory``.
+    public var uploadDirectory: String { blobs.temporaryDirectory }
+
     /// Whether a stack exists in `directory`.
     public static func exists(at directory: String) -> Bool {
         FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent(databaseFileName))

@@ -20,8 +20,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidGrant(index: Int, message: String)
     /// A request that cannot be honoured as given (bad id, bad relation, bad cursor, limit…). → 400
     case invalidRequest(String)
-    /// A JSON Schema that does not compile. → 400
-    /// The schema does not compile; `pointer` is where in it (a JSON Pointer, `""` for the root).
+    /// A JSON Schema that does not compile; `pointer` is where in it (a JSON Pointer, `""` for the
+    /// root). → 400
     case invalidSchema(String, pointer: String = "")
     /// An idempotency key reused with a different request. → 422
     case idempotencyKeyReused
@@ -29,8 +29,11 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case payloadTooLarge(limit: Int64)
     /// A byte range outside the attachment; carries its size. → 416
     case rangeNotSatisfiable(size: Int64)
-    /// The database or blob folder failed; the message is for logs, not for clients. → 500
+    /// The database failed; the message is for logs, not for clients. → 500
     case storage(String)
+    /// The blob folder cannot be read or written now (missing, not writable, full): the state
+    /// `/health` reports as unhealthy. The message is for logs, not for clients. → 503
+    case filesUnavailable(String)
     /// The store is closed or shutting down. → 503
     case unavailable
 
@@ -50,6 +53,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .payloadTooLarge(let limit): return "larger than the limit of \(limit) bytes"
         case .rangeNotSatisfiable(let size): return "the range is outside the attachment's \(size) bytes"
         case .storage(let message): return "storage error: \(message)"
+        case .filesUnavailable(let message): return "blob folder unavailable: \(message)"
         case .unavailable: return "the store is closed"
         }
     }
@@ -61,6 +65,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             switch error {
             case .tooLarge(let limit): return .payloadTooLarge(limit: limit)
             case .invalidRange(let size): return .rangeNotSatisfiable(size: size)
+            case .io: return .filesUnavailable(error.description)
             default: return .storage(error.description)
             }
         }

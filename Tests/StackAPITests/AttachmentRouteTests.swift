@@ -1,3 +1,4 @@
+import Foundation
 import StackJSON
 import Testing
 
@@ -42,6 +43,20 @@ import Testing
             #expect(try await stack.send("DELETE", "/attachments/\(fileId)", token: bob.token).status == 404)
             #expect(try await stack.send("DELETE", "/attachments/\(fileId)", token: stack.ownerToken).status == 204)
             #expect(try await stack.send("GET", "/attachments/\(fileId)", token: stack.ownerToken).status == 404)
+        }
+    }
+
+    /// With the uploads' `tmp/` gone, `/health` says the blobs are not writable, and an upload is
+    /// 503 (retry later), naming no file path.
+    @Test func uploads_whenTheBlobFolderIsUnavailable_are503() async throws {
+        try await withStack { stack in
+            try FileManager.default.removeItem(atPath: stack.directory + "/tmp")
+            let health = try await stack.send("GET", "/health")
+            #expect(health.status == 503 && health.json["checks"]?["blobs"] == "not writable")
+            let upload = try await stack.send("POST", "/attachments", token: stack.ownerToken, body: Array("abc".utf8))
+            #expect(upload.status == 503 && upload.header("Retry-After") != nil)
+            #expect(!upload.text.contains(stack.directory) && !upload.text.contains("/tmp"))
+            #expect(stack.logLines.all.contains { $0.hasPrefix("blob folder unavailable:") })
         }
     }
 

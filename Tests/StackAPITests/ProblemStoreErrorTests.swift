@@ -12,6 +12,7 @@ import Testing
             (.invalidGrant(index: 1, message: "bad"), 422), (.invalidRequest("bad id"), 400), (.invalidSchema("bad"), 400),
             (.idempotencyKeyReused, 422), (.payloadTooLarge(limit: 10), 413), (.rangeNotSatisfiable(size: 5), 416),
             (.storage("disk I/O error at /var/lib/stack/stack.db"), 500), (.unavailable, 503),
+            (.filesUnavailable("open /var/lib/stack/tmp/upload.tmp failed: errno 2"), 503),
         ]
         for (error, status) in cases {
             #expect(Problem.from(error, path: "/records/x").status == status, "\(error)")

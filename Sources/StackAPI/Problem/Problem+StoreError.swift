@@ -51,6 +51,10 @@ extension Problem {
         case .storage(let message):
             log("storage error: \(message)")
             return .internalError
+        case .filesUnavailable(let message):
+            // What `/health` reports as unhealthy: retry later, as for a server shutting down.
+            log("blob folder unavailable: \(message)")
+            return .serviceUnavailable("The server cannot read or write attachments right now; retry later.")
         case .unavailable:
             return .serviceUnavailable("The server is shutting down.")
         }

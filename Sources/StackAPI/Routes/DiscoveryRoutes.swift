@@ -22,7 +22,10 @@ enum DiscoveryRoutes {
             },
             Route("GET", "/health", access: .anonymous) { context in
                 let database = await context.store.isDatabaseHealthy()
-                let blobs = await isWritable(context.store.blobDirectory)
+                // Uploads need both: their temporary files, then the blob folder.
+                let folder = await isWritable(context.store.blobDirectory)
+                let uploads = await isWritable(context.store.uploadDirectory)
+                let blobs = folder && uploads
                 if database && blobs { return APIResponse(json: ["status": "ok"]) }
                 var response = APIResponse(
                     status: 503,
