@@ -93,6 +93,7 @@ import Testing
             let fresh = scratch.path + "/fresh"
             let initialised = try await Store.create(at: fresh)
             let seqBefore = initialised.latestChangeSeq
+            let firstOwner = initialised.ownerEntityId
             await initialised.close()
             _ = try await Maintenance.importStack(from: file, into: fresh)
             #expect(try await exportLines(fresh, scratch: scratch) == exportLines(s.directory.path, scratch: scratch))
@@ -102,6 +103,8 @@ import Testing
             let events = try await imported.changes(since: 0, limit: 100, as: imported.ownerPrincipal).results
             #expect(events.last?.recordId == next.id && (events.last?.seq ?? 0) > seqBefore)
             #expect(Set(events.map(\.seq)).count == events.count)
+            // The first owner entity, replaced by the import, is gone from the log's point of view too.
+            #expect(events.contains { $0.recordId == firstOwner && $0.operation == .erase })
             await imported.close()
 
             // The source itself holds data: refused, and left unchanged.

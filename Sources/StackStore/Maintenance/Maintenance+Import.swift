@@ -76,6 +76,11 @@ extension Maintenance {
         guard isEmpty else { throw MaintenanceError.stackNotEmpty(dataDirectory) }
         // The change log stays: `seq` is never given twice (schema version 9 numbers events one
         // past the largest), so a client holding a position in it misses nothing from here on.
+        // The records removed here (the stack's first owner entity) get their `erase` events, as
+        // an erase through the API would give them.
+        try db.execute(
+            "INSERT INTO changes (rid, record_id, type, version, operation, at) SELECT rid, id, type, version, 'erase', ? FROM records ORDER BY rid",
+            [Timestamp.now().milliseconds])
         for table in [
             "file_refs", "associations", "grants", "group_members", "versions", "records", "attachments", "tokens",
             "types", "idempotency", "meta",
