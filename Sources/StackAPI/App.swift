@@ -51,6 +51,12 @@ public final class App: Sendable {
         principals.removeAll()
     }
 
+    /// Forgets cached token answers of one entity; called after its record is deleted or erased
+    /// (a no-op when the record deleted is not an entity).
+    func entityRemoved(_ id: String) {
+        principals.removeAll(entityId: id)
+    }
+
     /// Whether ``beginShutdown()`` was called.
     var isShuttingDown: Bool { shuttingDown.load(ordering: .relaxed) }
 
@@ -200,7 +206,7 @@ public final class App: Sendable {
         }
         let request = context.request
         // Attachments are streamed to their blob, never held whole: their fingerprint covers the
-        // SHA-256 of the bytes (`RequestFingerprint.uploadBody`), known once the body is read, by
+        // SHA-256 of the bytes (`RequestFingerprint.uploadHash`), known once the body is read, by
         // the route for a first request (`requestHashOfResult`) and here for a repeated one.
         let isStreamed = route.pattern == "/attachments"
         let body = isStreamed ? [] : try await request.body.collect(upTo: configuration.maxJSONBytes)
@@ -214,9 +220,8 @@ public final class App: Sendable {
             var sameRequest = stored.requestHash == hash
             if isStreamed {
                 let digest = try await RequestFingerprint.streamedDigest(of: request.body, limit: configuration.maxAttachmentBytes)
-                sameRequest = stored.requestHash == RequestFingerprint.hash(
-                    method: request.method, target: request.target, contentType: contentType,
-                    body: RequestFingerprint.uploadBody(sha256: digest))
+                sameRequest = stored.requestHash == RequestFingerprint.uploadHash(
+                    method: request.method, target: request.target, contentType: contentType, sha256: digest)
             }
             guard sameRequest else {
                 throw Problem.unprocessable("This Idempotency-Key was used with a different request.")

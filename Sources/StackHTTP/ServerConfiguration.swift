@@ -67,7 +67,8 @@ public struct ServerConfiguration: Sendable {
     /// saw it: a malformed or oversized head (400, 414, 431, 501, 505) or one not received in time
     /// (408). An application logs it (StackAPI: an access-log line with `-` for method and path).
     /// Not called when a handler had the request (its body failed: the handler answers for it).
-    public var onRejected: (@Sendable (HTTPStatus) -> Void)?
+    /// Its arguments are the status and the size of the body sent with it.
+    public var onRejected: (@Sendable (_ status: HTTPStatus, _ bodyBytes: Int) -> Void)?
 
     /// Creates a configuration listening on `host:port`.
     public init(host: String = "127.0.0.1", port: Int = 8080, threadCount: Int? = nil) {

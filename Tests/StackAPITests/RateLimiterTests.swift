@@ -74,6 +74,18 @@ import Testing
         #expect(off.principal(for: "stk_a", now: 0) == nil)
     }
 
+    /// Deleting an entity's record forgets its tokens' answers, and only theirs.
+    @Test func anEntitysEntriesCanBeForgotten() {
+        let cache = PrincipalCache(lifetime: 1)
+        let (a, b) = (Principal(entityId: "a", isOwner: false), Principal(entityId: "b", isOwner: false))
+        cache.store(a, for: "stk_a", now: 0)
+        cache.store(a, for: "stk_a2", now: 0)
+        cache.store(b, for: "stk_b", now: 0)
+        cache.removeAll(entityId: "a")
+        #expect(cache.principal(for: "stk_a", now: 0.1) == nil && cache.principal(for: "stk_a2", now: 0.1) == nil)
+        #expect(cache.principal(for: "stk_b", now: 0.1) == b)
+    }
+
     /// An entry never outlives its token: expiry is honoured at once, not a lifetime later.
     @Test func entriesEndWithTheirTokensExpiry() {
         let cache = PrincipalCache(lifetime: 1)

@@ -41,30 +41,27 @@ import Testing
     /// A version-8 file: the migration removes the keyword and the `sqlite_sequence` row, keeps
     /// every event, and the next event follows the last.
     @Test func version9KeepsTheEventsOfAVersion8File() throws {
-        let dir = TemporaryDirectory()
-        defer { dir.remove() }
-        let db = try Database(path: dir.path + "/v8.db", mode: .create)
-        defer { db.close() }
-        try Migrations(Array(Schema.migrations.migrations.prefix(8))).migrate(db)
-        #expect(try Self.tableText(db)?.contains("seq INTEGER PRIMARY KEY AUTOINCREMENT") == true)
-        for seq in 1...5 {
-            try db.execute(
-                "INSERT INTO changes (rid, record_id, type, version, operation, at) VALUES (?, 'r', 'note', 1, 'create', 0)", [seq])
-        }
-        #expect(try Self.sequenceRow(db))
-        let before = try db.fetchAll("SELECT * FROM changes ORDER BY seq") { row in (0..<7).map { row.isNull(Int32($0)) ? "-" : row.text(Int32($0)) } }
+        try withMigratedDatabase(through: 8) { db, _ in
+            #expect(try Self.tableText(db)?.contains("seq INTEGER PRIMARY KEY AUTOINCREMENT") == true)
+            for seq in 1...5 {
+                try db.execute(
+                    "INSERT INTO changes (rid, record_id, type, version, operation, at) VALUES (?, 'r', 'note', 1, 'create', 0)", [seq])
+            }
+            #expect(try Self.sequenceRow(db))
+            let before = try db.fetchAll("SELECT * FROM changes ORDER BY seq") { row in (0..<7).map { row.isNull(Int32($0)) ? "-" : row.text(Int32($0)) } }
 
-        try Schema.migrations.migrate(db)
-        #expect(try Self.tableText(db)?.contains("AUTOINCREMENT") == false)
-        #expect(try Self.sequenceRow(db) == false)
-        let after = try db.fetchAll("SELECT * FROM changes ORDER BY seq") { row in (0..<7).map { row.isNull(Int32($0)) ? "-" : row.text(Int32($0)) } }
-        #expect(after == before)
-        try db.execute("INSERT INTO changes (rid, record_id, type, version, operation, at) VALUES (6, 'r', 'note', 1, 'create', 0)")
-        #expect(db.lastInsertRowID == 6)
-        // The other constraints of the table still hold.
-        #expect(throws: DatabaseError.self) {
-            try db.execute("INSERT INTO changes (rid, record_id, type, version, operation, at) VALUES (7, 'r', 'note', 1, 'nope', 0)")
+            try Schema.migrations.migrate(db)
+            #expect(try Self.tableText(db)?.contains("AUTOINCREMENT") == false)
+            #expect(try Self.sequenceRow(db) == false)
+            let after = try db.fetchAll("SELECT * FROM changes ORDER BY seq") { row in (0..<7).map { row.isNull(Int32($0)) ? "-" : row.text(Int32($0)) } }
+            #expect(after == before)
+            try db.execute("INSERT INTO changes (rid, record_id, type, version, operation, at) VALUES (6, 'r', 'note', 1, 'create', 0)")
+            #expect(db.lastInsertRowID == 6)
+            // The other constraints of the table still hold.
+            #expect(throws: DatabaseError.self) {
+                try db.execute("INSERT INTO changes (rid, record_id, type, version, operation, at) VALUES (7, 'r', 'note', 1, 'nope', 0)")
+            }
+            #expect(try db.pragmaText("integrity_check") == "ok")
         }
-        #expect(try db.pragmaText("integrity_check") == "ok")
     }
 }

@@ -39,13 +39,10 @@ import StackTesting
     }
 
     @Test func aNewStackHasTheComparisons() throws {
-        let dir = TemporaryDirectory()
-        defer { dir.remove() }
-        let db = try Database(path: dir.path + "/new.db", mode: .create)
-        defer { db.close() }
-        try Schema.migrations.migrate(db)
-        #expect(try db.pragmaInt("user_version") == Int64(Schema.migrations.migrations.last?.version ?? 0))
-        try expectConstraintsHold(db)
+        try withMigratedDatabase { db, _ in
+            #expect(try db.pragmaInt("user_version") == Int64(Schema.migrations.migrations.last?.version ?? 0))
+            try expectConstraintsHold(db)
+        }
     }
 
     /// A version-6 file with rows: the migration changes the two tables' text and nothing else,
@@ -81,26 +78,23 @@ import StackTesting
     /// A table whose text lacks the old constraint as written (here `records`, rewritten by hand
     /// beforehand) is left as it is; the other is rewritten, and the stack opens.
     @Test func aTableWithoutTheOldTextIsLeftAlone() throws {
-        let dir = TemporaryDirectory()
-        defer { dir.remove() }
-        let db = try Database(path: dir.path + "/edited.db", mode: .create)
-        defer { db.close() }
-        try Migrations(Array(Schema.migrations.migrations.prefix(6))).migrate(db)
-        let version = try db.pragmaInt("schema_version")
-        try db.executeScript(
-            """
-            PRAGMA writable_schema = ON;
-            UPDATE sqlite_schema SET sql = replace(sql, 'version_op IN (''create'', ''update'', ''restore'')',
-                'version_op IN (''create'',''update'',''restore'')') WHERE name = 'records';
-            PRAGMA schema_version = \(version + 1);
-            PRAGMA writable_schema = OFF;
-            """)
-        let records = try db.fetchOne("SELECT sql FROM sqlite_schema WHERE name = 'records'") { $0.text(0) }
-        try Migrations(Array(Schema.migrations.migrations.prefix(7))).migrate(db)
-        #expect(try db.pragmaInt("user_version") == 7)
-        #expect(try db.fetchOne("SELECT sql FROM sqlite_schema WHERE name = 'records'") { $0.text(0) } == records)
-        let changes = try db.fetchOne("SELECT sql FROM sqlite_schema WHERE name = 'changes'") { $0.text(0) }
-        #expect(changes?.contains("operation = 'erase'") == true)
-        #expect(try db.pragmaText("integrity_check") == "ok")
+        try withMigratedDatabase(through: 6) { db, _ in
+            let version = try db.pragmaInt("schema_version")
+            try db.executeScript(
+                """
+                PRAGMA writable_schema = ON;
+                UPDATE sqlite_schema SET sql = replace(sql, 'version_op IN (''create'', ''update'', ''restore'')',
+                    'version_op IN (''create'',''update'',''restore'')') WHERE name = 'records';
+                PRAGMA schema_version = \(version + 1);
+                PRAGMA writable_schema = OFF;
+                """)
+            let records = try db.fetchOne("SELECT sql FROM sqlite_schema WHERE name = 'records'") { $0.text(0) }
+            try Migrations(Array(Schema.migrations.migrations.prefix(7))).migrate(db)
+            #expect(try db.pragmaInt("user_version") == 7)
+            #expect(try db.fetchOne("SELECT sql FROM sqlite_schema WHERE name = 'records'") { $0.text(0) } == records)
+            let changes = try db.fetchOne("SELECT sql FROM sqlite_schema WHERE name = 'changes'") { $0.text(0) }
+            #expect(changes?.contains("operation = 'erase'") == true)
+            #expect(try db.pragmaText("integrity_check") == "ok")
+        }
     }
 }

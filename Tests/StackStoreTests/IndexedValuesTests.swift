@@ -157,12 +157,8 @@ import Testing
     /// A stack written before schema version 8 (no `indexed` column; the types' indexes over
     /// `content`) opens with the column filled and the indexes built over it.
     @Test func openingAnEarlierStackFillsTheColumn() async throws {
-        let s = try await TestStack.make()
+        let s = try await PartialTypeIndexTests.stackWithTasks()
         defer { s.directory.remove() }
-        _ = try await s.store.registerType(NewType(id: "task", schema: ["type": "object"], indexes: ["status"]), as: s.owner)
-        for i in 0..<5 {
-            _ = try await s.store.createRecord(NewRecord(type: "task", content: ["status": .string(i < 2 ? "open" : "done")]), as: s.owner)
-        }
         let wanted = try await PartialTypeIndexTests.typeIndexes(s.store)
         try await s.store.write { db in
             for (name, sql) in wanted {

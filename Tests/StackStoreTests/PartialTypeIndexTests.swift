@@ -44,13 +44,19 @@ import Testing
         }
     }
 
-    @Test func openRebuildsTypeIndexesOfEarlierVersions() async throws {
+    /// A stack with a type `task` indexing `status`, and five tasks: two `open`, three `done`.
+    static func stackWithTasks() async throws -> TestStack {
         let s = try await TestStack.make()
-        defer { s.directory.remove() }
         _ = try await s.store.registerType(NewType(id: "task", schema: ["type": "object"], indexes: ["status"]), as: s.owner)
         for i in 0..<5 {
             _ = try await s.store.createRecord(NewRecord(type: "task", content: ["status": .string(i < 2 ? "open" : "done")]), as: s.owner)
         }
+        return s
+    }
+
+    @Test func openRebuildsTypeIndexesOfEarlierVersions() async throws {
+        let s = try await Self.stackWithTasks()
+        defer { s.directory.remove() }
         _ = try await s.store.createRecord(NewRecord(type: "entity", content: ["name": "bob"]), as: s.owner)
         let wanted = try await Self.typeIndexes(s.store)
         // What earlier versions made: every type's index over all records, led by the type.

@@ -14,6 +14,19 @@ struct TemporaryDirectory {
     func remove() { try? FileManager.default.removeItem(atPath: path) }
 }
 
+/// A database file in a fresh temporary directory, migrated through the schema's first `versions`
+/// migrations (all of them when `nil`); closed and removed after `body`, which also gets its path.
+func withMigratedDatabase<T>(through versions: Int? = nil, _ body: (Database, String) throws -> T) throws -> T {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    let path = dir.path + "/stack.db"
+    let db = try Database(path: path, mode: .create)
+    defer { db.close() }
+    let all = Schema.migrations.migrations
+    try Migrations(versions.map { Array(all.prefix($0)) } ?? all).migrate(db)
+    return try body(db, path)
+}
+
 /// A fresh stack in a temporary directory, with helpers to make principals.
 struct TestStack {
     let directory: TemporaryDirectory

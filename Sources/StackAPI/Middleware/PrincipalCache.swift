@@ -23,11 +23,12 @@ final class PrincipalCache: Sendable {
         self.maxEntries = maxEntries
     }
 
-    func principal(for secret: String, now: Double = MonotonicClock.seconds(), wallClock: Timestamp = .now()) -> Principal? {
+    func principal(for secret: String, now: Double = MonotonicClock.seconds(), wallClock: Timestamp? = nil) -> Principal? {
         guard lifetime > 0 else { return nil }
         return entries.withLock { entries in
             guard let entry = entries[secret] else { return nil }
-            let expired = entry.principal.tokenExpiresAt.map { wallClock >= $0 } ?? false
+            // The clock is read only for a token that expires.
+            let expired = entry.principal.tokenExpiresAt.map { (wallClock ?? .now()) >= $0 } ?? false
             guard now - entry.fetched < lifetime, !expired else {
                 entries[secret] = nil
                 return nil
@@ -44,8 +45,13 @@ final class PrincipalCache: Sendable {
         }
     }
 
-    /// Forgets everything (after a revocation or an erase).
+    /// Forgets everything (after a revocation).
     func removeAll() {
         entries.withLock { $0.removeAll() }
+    }
+
+    /// Forgets the answers for `entityId`'s tokens (after its record is deleted or erased).
+    func removeAll(entityId: String) {
+        entries.withLock { entries in entries = entries.filter { $0.value.principal.entityId != entityId } }
     }
 }

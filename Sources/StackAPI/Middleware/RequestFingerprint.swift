@@ -7,10 +7,11 @@ import StackStore
 /// form (keys sorted, no insignificant whitespace), so a client that re-serialises the same value
 /// differently still gets its replay; any other body is hashed byte for byte.
 public enum RequestFingerprint {
-    /// The body an upload's fingerprint is computed over: the SHA-256 of its bytes (an upload is
-    /// streamed to its blob, never held whole). Two uploads of different bytes never match.
-    public static func uploadBody(sha256: String) -> [UInt8] {
-        Array("sha256:\(sha256)".utf8)
+    /// An upload's fingerprint: as ``hash(method:target:contentType:body:)`` with the SHA-256 of
+    /// its bytes for the body (an upload is streamed to its blob, never held whole). Two uploads of
+    /// different bytes never match.
+    public static func uploadHash(method: String, target: String, contentType: String?, sha256: String) -> String {
+        hash(method: method, target: target, contentType: contentType, body: Array("sha256:\(sha256)".utf8))
     }
 
     /// The SHA-256 of a streamed body, read to its end (at most `limit` bytes, 413 past that).

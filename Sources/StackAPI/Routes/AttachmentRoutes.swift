@@ -38,13 +38,12 @@ enum AttachmentRoutes {
     }
 
     /// The stamp of an upload with an `Idempotency-Key`: its request digest covers the bytes'
-    /// SHA-256 (`RequestFingerprint.uploadBody`), known when the upload ends.
+    /// SHA-256 (`RequestFingerprint.uploadHash`), known when the upload ends.
     static func idempotencyStamp(_ context: RequestContext) -> IdempotencyStamp<Attachment>? {
         guard var stamp = context.idempotency?.stamp(AttachmentRoutes.created) else { return nil }
         let (method, target, contentType) = (context.request.method, context.request.target, context.request.header("Content-Type"))
         stamp.requestHashOfResult = { attachment in
-            RequestFingerprint.hash(
-                method: method, target: target, contentType: contentType, body: RequestFingerprint.uploadBody(sha256: attachment.sha256))
+            RequestFingerprint.uploadHash(method: method, target: target, contentType: contentType, sha256: attachment.sha256)
         }
         return stamp
     }

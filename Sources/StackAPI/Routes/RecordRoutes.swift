@@ -84,7 +84,7 @@ enum RecordRoutes {
             try await context.store.deleteRecord(id, ifMatch: ifMatch, as: context.principal)
         }
         // Erasing an entity revokes its tokens; deleting one suspends them until it is restored.
-        context.app.tokensChanged()
+        context.app.entityRemoved(id)
         return .noContent
     }
 }

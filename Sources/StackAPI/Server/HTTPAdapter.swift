@@ -15,11 +15,11 @@ extension App {
         configuration.errorResponse = App.serverErrorResponse
         // SPEC §6: a line for requests the server refused before the API saw them, too.
         let log = self.configuration.log
-        configuration.onRejected = { status in
+        configuration.onRejected = { status, bytes in
             log(
                 AccessLog.line(
                     timeMilliseconds: Timestamp.now().milliseconds, method: "-", target: "-", status: Int(status.code),
-                    durationSeconds: 0, bytes: App.serverErrorResponse(status).body.knownLength ?? 0, entityId: nil))
+                    durationSeconds: 0, bytes: bytes, entityId: nil))
         }
         // Handlers never block (the store and blob I/O run on their own threads), so they run on
         // the connection's loop: a request then hops only to the store's thread and back.
@@ -93,18 +93,23 @@ final class StreamedRequestBody: APIRequestBody, @unchecked Sendable {
         do {
             return try await iterator.next()
         } catch let error as HTTPError {
-            throw Problem(
-                type: "urn:stack:problem:bad-request", title: error.status.reasonPhrase, status: error.status.code,
-                detail: "The request body could not be read.")
+            throw Self.unreadable(error.status)
         } catch let error as HTTPParseError {
             // Malformed body framing (a bad chunk size): the server answers with this status and
             // closes; the API's answer and its log line say the same.
-            throw Problem(
-                type: "urn:stack:problem:bad-request", title: error.status.reasonPhrase, status: error.status.code,
-                detail: "The request body could not be read: its framing is malformed.")
+            throw Self.unreadable(error.status)
         } catch is ConnectionClosedError {
             throw Problem.clientClosedRequest
         }
+    }
+}
+
+extension StreamedRequestBody {
+    /// The answer to a body the server could not read (timed out, too large, malformed framing).
+    static func unreadable(_ status: HTTPStatus) -> Problem {
+        Problem(
+            type: "urn:stack:problem:bad-request", title: status.reasonPhrase, status: status.code,
+            detail: "The request body could not be read.")
     }
 }
 

@@ -50,7 +50,6 @@ extension Connection {
         case .stream:
             if bodyAllowed && (framing == .chunked || framing == .closeDelimited) {
                 exchange.streaming = true
-                exchange.closeDelimited = framing == .closeDelimited
             } else {
                 exchange.responseComplete = true
             }
@@ -73,7 +72,7 @@ extension Connection {
             return
         }
         if outputOffset == output.count { lastWriteProgress = Posix.now() }  // the write-stall clock starts now
-        if exchange.closeDelimited {
+        if exchange.isHTTP10 {
             output.append(contentsOf: bytes)
         } else {
             ResponseSerializer.writeChunk(bytes, into: &output)
@@ -97,7 +96,7 @@ extension Connection {
             abort()
             return
         }
-        if !exchange.closeDelimited { output.append(contentsOf: ResponseSerializer.lastChunk) }
+        if !exchange.isHTTP10 { output.append(contentsOf: ResponseSerializer.lastChunk) }
         exchange.responseComplete = true
         flush()
     }

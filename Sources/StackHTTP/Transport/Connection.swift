@@ -303,8 +303,8 @@ final class Connection: LoopHandler, @unchecked Sendable {
     /// Sends a minimal error response with `Connection: close`, then closes gracefully.
     /// - Parameter rejected: no handler saw the request (``ServerConfiguration/onRejected``).
     func writeErrorAndClose(_ status: HTTPStatus, rejected: Bool) {
-        if rejected { configuration.onRejected?(status) }
         let response = configuration.errorResponse(status)
+        if rejected { configuration.onRejected?(status, response.body.knownLength ?? 0) }
         let date = loop.dateCache.dateField()
         try? ResponseSerializer.writeHead(
             status: status,

@@ -6,7 +6,8 @@ final class Exchange {
     let id: UInt64
     let keepAlive: Bool
     let isHead: Bool
-    /// The request is HTTP/1.0.
+    /// The request is HTTP/1.0: a streamed body goes to it as it is and ends when the connection
+    /// closes, as it cannot read chunked framing (RFC 9112 §6.1).
     let isHTTP10: Bool
     let body: BodyStream?
     let expectsContinue: Bool
@@ -17,9 +18,6 @@ final class Exchange {
     /// The whole response was queued (bytes, file region, or the last chunk of a stream).
     var responseComplete = false
     var streaming = false
-    /// The streamed body is sent as it is and ends when the connection closes (an HTTP/1.0 client
-    /// cannot read chunked framing, RFC 9112 §6.1).
-    var closeDelimited = false
     var closeAfter = false
     var draining = false
     var drainedBytes = 0

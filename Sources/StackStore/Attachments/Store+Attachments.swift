@@ -34,10 +34,7 @@ extension Store {
                 pinned.withLock { $0 = sha }
             }
         } catch {
-            if let sha = pinned.withLock({ $0 }) {
-                pins.withLock { $0.unpin(sha) }
-                try? await removeBlobIfUnreferenced(sha)
-            }
+            if let sha = pinned.withLock({ $0 }) { await unpin(sha, committed: false) }
             throw StoreError.wrap(error)
         }
         let attachment = Attachment(
@@ -57,13 +54,18 @@ extension Store {
                 }
             }
         } catch {
-            // No row refers to the blob this upload placed: it goes unless another fileId shares it.
-            pins.withLock { $0.unpin(info.sha256) }
-            try? await removeBlobIfUnreferenced(info.sha256)
+            await unpin(info.sha256, committed: false)
             throw error
         }
-        pins.withLock { $0.unpin(info.sha256) }
+        await unpin(info.sha256, committed: true)
         return attachment
+    }
+
+    /// The upload that pinned `sha` is over. Without a committed row of its own, the blob it
+    /// placed goes unless another fileId shares it.
+    private func unpin(_ sha: String, committed: Bool) async {
+        blobPins.withLock { $0.unpin(sha) }
+        if !committed { try? await removeBlobIfUnreferenced(sha) }
     }
 
     /// Removes blob `sha` if no fileId refers to it and no upload is placing it, decided in one

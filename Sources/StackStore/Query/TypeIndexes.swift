@@ -69,7 +69,6 @@ enum TypeIndexes {
     /// built, as the records may have been written under other index paths (or, before schema
     /// version 8, none at all).
     static func fillIndexed(type: String, with indexed: IndexedValues, db: Database) throws {
-        guard try db.exists("SELECT 1 FROM records WHERE type = ?", [type]) else { return }
         let rids = try db.fetchAll("SELECT rid FROM records WHERE type = ?", [type]) { $0.int64(0) }
         for rid in rids {
             guard let content = try db.fetchOne("SELECT content FROM records WHERE rid = ?", [rid], { try JSON(parsing: $0.bytes(0)) })
